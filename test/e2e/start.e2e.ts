@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { readFileSync, readdirSync } from 'node:fs';
+import { checkedScreenshot, launchChromium, servePreview } from '../helpers/browser.ts';
+
+const demoTitles = readdirSync('src/content/demo')
+  .filter((f) => f.endsWith('.json'))
+  .map(
+    (f) =>
+      JSON.parse(readFileSync(`src/content/demo/${f}`, 'utf8')) as {
+        kind: string;
+        title?: { 'zh-Hans': string };
+        itemName?: { 'zh-Hans': string };
+      },
+  )
+  .map((i) => (i.kind === 'notice' ? i.title?.['zh-Hans'] : i.itemName?.['zh-Hans']) ?? '');
+
+describe('the built app', () => {
+  let browser: Browser;
+  let server: PreviewServer;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ url, server } = await servePreview());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the demo notices in Chinese from IndexedDB, under the CSP, and a legible screenshot', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1920, height: 1080 },
+      locale: 'zh-CN',
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    const response = await page.goto(url);
+    expect(response?.headers()['content-security-policy']).toContain(
+      "require-trusted-types-for 'script'",
+    );
+
+    const list = page.locator('gk-notice-list');
+    await expect
+      .poll(() => list.locator('button').count(), { timeout: 15_000 })
+      .toBe(demoTitles.length);
+    const shown = await list.locator('.title').allTextContents();
+    expect(new Set(shown)).toEqual(new Set(demoTitles));
+    expect(shown.join('')).toMatch(/政务公开/);
+
+    await expect.poll(() => page.locator('h1').textContent()).toContain('政务公开查阅终端');
+    await expect.poll(() => page.locator('.watermark').textContent()).toBe('演示');
+
+    // The items came from IndexedDB, not from memory: they survive a reload with the network cut.
+    const stored = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const req = indexedDB.open('gongkai');
+          req.onsuccess = () => {
+            const tx = req.result.transaction('items', 'readonly');
+            const count = tx.objectStore('items').count();
+            count.onsuccess = () => resolve(count.result);
+          };
+          req.onerror = () => reject(req.error);
+        }),
+    );
+    expect(stored).toBe(demoTitles.length);
+    await page.route('**/demo/items.json', (route) => route.abort());
+    await page.reload();
+    await expect
+      .poll(() => list.locator('button').count(), { timeout: 15_000 })
+      .toBe(demoTitles.length);
+
+    await checkedScreenshot(page, 'start-1920x1080');
+    expect(errors, errors.join('\n')).toEqual([]);
+    await context.close();
+  });
+
+  it('names the file, field and problem of a bad configuration and falls back instead of going blank', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    await page.goto(`${url}?kiosk=no-such-kiosk`);
+    const banner = page.locator('gk-status-banner p');
+    await expect
+      .poll(async () => (await banner.allTextContents()).join(' '), { timeout: 15_000 })
+      .toContain('kiosk-config/no-such-kiosk.json');
+    await expect.poll(() => page.locator('gk-notice-list button').count()).toBeGreaterThan(0);
+    await checkedScreenshot(page, 'config-error-fallback');
+    await context.close();
+  });
+});
