@@ -1,0 +1,326 @@
+/**
+ * The signed bundle format, shared by the CLI (which writes it) and the kiosk
+ * (which verifies and ingests it). Pure code: WebCrypto only, which Node 20
+ * and Chromium both provide as `globalThis.crypto.subtle`.
+ *
+ * A bundle is a directory:
+ *
+ * - `manifest.json` — the signed root ({@link Manifest}). Its exact bytes are signed.
+ * - `manifest.sig` — base64url of the raw 64-byte ECDSA P-256 signature (r‖s, the
+ *   IEEE P1363 form WebCrypto verifies) over the exact bytes of manifest.json.
+ * - `objects/<aa>/<sha256>.json` (or another extension) — content-addressed files:
+ *   index shards, item files, calendar, synonyms, search tables, attachments.
+ *
+ * Small updates stay small: the manifest lists index shards, not items; each
+ * shard lists ~8 items; an item edit changes one item file, one shard and one
+ * manifest line. Unchanged files keep their hash, so kiosks skip them.
+ */
+
+/** Bumped only on incompatible changes; kiosks refuse formats they do not know. */
+export const BUNDLE_FORMAT = 1;
+
+/** A content-addressed file listed by the manifest or by an index shard. */
+export interface FileRef {
+  /** Relative path inside the bundle: `objects/<first two hex>/<sha256>.<ext>`. */
+  path: string;
+  /** Lower-case hex SHA-256 of the file's bytes. */
+  sha256: string;
+  size: number;
+}
+
+/** Roles of the singleton files a manifest may list besides index shards. */
+export const FILE_ROLES = ['calendar', 'synonyms', 'search', 'attachment', 'taxonomy'] as const;
+export type FileRole = (typeof FILE_ROLES)[number];
+
+export interface JwkP256 {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+}
+
+/** The signed root of a bundle. */
+export interface Manifest {
+  format: typeof BUNDLE_FORMAT;
+  bundleId: string;
+  /** Strictly increasing integer; kiosks refuse a version not greater than the active one. */
+  version: number;
+  /** ISO timestamp, also a lower bound for the kiosk's notion of "now" (trustedNow). */
+  generatedAt: string;
+  /** After this, the kiosk keeps showing the bundle with a stale-content banner. */
+  expiresAt: string;
+  /** Id of the key that signed this manifest. */
+  keyId: string;
+  /** Keys trusted from now on, valid only because a currently trusted key signed this. */
+  nextKeys?: { id: string; jwk: JwkP256 }[];
+  itemCount: number;
+  /** Sum of the sizes of every file in the bundle, manifest excluded. */
+  totalBytes: number;
+  /** Index shards; each lists item files ({@link IndexShard}). */
+  indexes: FileRef[];
+  /** Other files, each with its role. */
+  files: (FileRef & { role: FileRole; name?: string })[];
+}
+
+/** One index shard: the item files of one bucket of item ids. */
+export interface IndexShard {
+  bucket: number;
+  items: (FileRef & { id: string })[];
+}
+
+/** Contents of one item file. */
+export interface ItemFile<TItem = unknown, TDerived = unknown> {
+  item: TItem;
+  /** Derived data computed at build time (pinyin, search terms), per item. */
+  derived?: TDerived;
+}
+
+/** The small signed alerts file (`alerts.json` + `alerts.sig`) published beside a bundle. */
+export interface AlertsFile<TAlert = unknown> {
+  format: typeof BUNDLE_FORMAT;
+  bundleId: string;
+  /** Strictly increasing, so an old alerts file cannot be replayed to cancel a live alert. */
+  sequence: number;
+  issuedAt: string;
+  keyId: string;
+  alerts: TAlert[];
+}
+
+/** A problem with a bundle, naming the file and the reason. */
+export class BundleError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'BundleError';
+  }
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** The canonical path of a content-addressed object. */
+export function objectPath(sha256: string, ext = 'json'): string {
+  return `objects/${sha256.slice(0, 2)}/${sha256}.${ext}`;
+}
+
+/**
+ * True when a listed path is a plain relative path inside the bundle: no `..`,
+ * no absolute path, no backslash, no URL scheme, no empty segment.
+ */
+export function isSafePath(path: string): boolean {
+  if (path.length === 0 || path.length > 200) return false;
+  if (path.startsWith('/') || path.includes('\\') || path.includes(':') || path.includes('%')) {
+    return false;
+  }
+  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+/** Number of index buckets for `itemCount` items: a power of two, ~8 items each. */
+export function bucketCount(itemCount: number): number {
+  let n = 1;
+  while (n * 8 < itemCount) n *= 2;
+  return n;
+}
+
+/** The bucket of an item id (FNV-1a over UTF-16 code units). Stable across builds. */
+export function bucketOf(id: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % buckets;
+}
+
+/** Lower-case hex SHA-256 of some bytes. */
+export async function sha256Hex(bytes: Uint8Array | ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function base64UrlEncode(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function base64UrlDecode(text: string): Uint8Array {
+  const b64 = text.trim().replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/**
+ * Verifies `signature` (raw r‖s, or its base64url text) over the exact
+ * `bytes` with any of `keys`. Returns the id of the key that verified, or null.
+ */
+export async function verifySignature(
+  bytes: Uint8Array,
+  signature: Uint8Array | string,
+  keys: readonly { id: string; jwk: JwkP256 }[],
+): Promise<string | null> {
+  let sig: Uint8Array;
+  try {
+    sig = typeof signature === 'string' ? base64UrlDecode(signature) : signature;
+  } catch {
+    return null;
+  }
+  if (sig.length !== 64) return null;
+  for (const k of keys) {
+    const key = await crypto.subtle.importKey(
+      'jwk',
+      { ...k.jwk, ext: true },
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    const ok = await crypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      key,
+      sig as BufferSource,
+      bytes as BufferSource,
+    );
+    if (ok) return k.id;
+  }
+  return null;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkRef(file: string, where: string, v: unknown, maxFileBytes: number): FileRef {
+  if (!isRecord(v)) throw new BundleError(file, `${where} is not an object`);
+  const { path, sha256, size } = v;
+  if (typeof sha256 !== 'string' || !HEX64.test(sha256)) {
+    throw new BundleError(file, `${where}.sha256 is not a lower-case hex SHA-256`);
+  }
+  if (typeof path !== 'string' || !isSafePath(path)) {
+    throw new BundleError(
+      file,
+      `${where}.path ${JSON.stringify(path)} is not a safe relative path`,
+    );
+  }
+  if (!path.startsWith(`objects/${sha256.slice(0, 2)}/${sha256}.`)) {
+    throw new BundleError(file, `${where}.path ${path} does not match its sha256`);
+  }
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+    throw new BundleError(file, `${where}.size is not a non-negative integer`);
+  }
+  if (size > maxFileBytes) {
+    throw new BundleError(file, `${where} is ${size} bytes, over the limit of ${maxFileBytes}`);
+  }
+  return { path, sha256, size };
+}
+
+/** Limits a kiosk (or `bundle verify`) applies to a manifest. */
+export interface ManifestLimits {
+  maxFileBytes: number;
+  maxBundleBytes: number;
+}
+
+/**
+ * Parses and structurally checks manifest bytes that were already verified.
+ * Throws {@link BundleError} naming `manifest.json` and the field.
+ */
+export function parseManifest(
+  bytes: Uint8Array,
+  limits: ManifestLimits = { maxFileBytes: 50_000_000, maxBundleBytes: 2_000_000_000 },
+): Manifest {
+  const file = 'manifest.json';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new BundleError(file, `not valid UTF-8 JSON (${e instanceof Error ? e.message : e})`);
+  }
+  if (!isRecord(raw)) throw new BundleError(file, 'not a JSON object');
+  if (raw.format !== BUNDLE_FORMAT)
+    throw new BundleError(file, `unknown format ${String(raw.format)}`);
+  for (const k of ['bundleId', 'generatedAt', 'expiresAt', 'keyId'] as const) {
+    if (typeof raw[k] !== 'string' || raw[k] === '') throw new BundleError(file, `${k} is missing`);
+  }
+  for (const k of ['generatedAt', 'expiresAt'] as const) {
+    if (Number.isNaN(Date.parse(raw[k] as string)))
+      throw new BundleError(file, `${k} is not a date`);
+  }
+  if (typeof raw.version !== 'number' || !Number.isSafeInteger(raw.version) || raw.version < 1) {
+    throw new BundleError(file, 'version is not a positive integer');
+  }
+  if (!Array.isArray(raw.indexes)) throw new BundleError(file, 'indexes is not a list');
+  if (!Array.isArray(raw.files)) throw new BundleError(file, 'files is not a list');
+  const indexes = raw.indexes.map((r, i) =>
+    checkRef(file, `indexes[${i}]`, r, limits.maxFileBytes),
+  );
+  const files = raw.files.map((r, i) => {
+    const ref = checkRef(file, `files[${i}]`, r, limits.maxFileBytes);
+    const role = (r as Record<string, unknown>).role;
+    if (!FILE_ROLES.includes(role as FileRole)) {
+      throw new BundleError(file, `files[${i}].role ${JSON.stringify(role)} is unknown`);
+    }
+    const name = (r as Record<string, unknown>).name;
+    return { ...ref, role: role as FileRole, ...(typeof name === 'string' ? { name } : {}) };
+  });
+  if (typeof raw.totalBytes !== 'number' || raw.totalBytes > limits.maxBundleBytes) {
+    throw new BundleError(
+      file,
+      `totalBytes ${String(raw.totalBytes)} is over the limit of ${limits.maxBundleBytes}`,
+    );
+  }
+  if (typeof raw.itemCount !== 'number' || !Number.isInteger(raw.itemCount) || raw.itemCount < 0) {
+    throw new BundleError(file, 'itemCount is not a non-negative integer');
+  }
+  let nextKeys: Manifest['nextKeys'];
+  if (raw.nextKeys !== undefined) {
+    if (!Array.isArray(raw.nextKeys)) throw new BundleError(file, 'nextKeys is not a list');
+    nextKeys = raw.nextKeys.map((k, i) => {
+      if (!isRecord(k) || typeof k.id !== 'string' || !isRecord(k.jwk)) {
+        throw new BundleError(file, `nextKeys[${i}] is not {id, jwk}`);
+      }
+      const { kty, crv, x, y } = k.jwk;
+      if (kty !== 'EC' || crv !== 'P-256' || typeof x !== 'string' || typeof y !== 'string') {
+        throw new BundleError(file, `nextKeys[${i}].jwk is not a P-256 public key`);
+      }
+      return { id: k.id, jwk: { kty, crv, x, y } };
+    });
+  }
+  return {
+    format: BUNDLE_FORMAT,
+    bundleId: raw.bundleId as string,
+    version: raw.version,
+    generatedAt: raw.generatedAt as string,
+    expiresAt: raw.expiresAt as string,
+    keyId: raw.keyId as string,
+    ...(nextKeys ? { nextKeys } : {}),
+    itemCount: raw.itemCount,
+    totalBytes: raw.totalBytes,
+    indexes,
+    files,
+  };
+}
+
+/** Parses an index shard, checking every listed item file like the manifest's. */
+export function parseIndexShard(
+  path: string,
+  bytes: Uint8Array,
+  maxFileBytes = 50_000_000,
+): IndexShard {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new BundleError(path, 'not valid UTF-8 JSON');
+  }
+  if (!isRecord(raw) || typeof raw.bucket !== 'number' || !Array.isArray(raw.items)) {
+    throw new BundleError(path, 'not an index shard {bucket, items}');
+  }
+  const items = raw.items.map((r, i) => {
+    const ref = checkRef(path, `items[${i}]`, r, maxFileBytes);
+    const id = (r as Record<string, unknown>).id;
+    if (typeof id !== 'string' || id === '')
+      throw new BundleError(path, `items[${i}].id is missing`);
+    return { ...ref, id };
+  });
+  return { bucket: raw.bucket, items };
+}
