@@ -1,28 +1,17 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { VitePWA } from 'vite-plugin-pwa';
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { CSP as APP_CSP } from './src/pwa/csp.ts';
 
 /**
  * Content Security Policy of the app, sent as a header by the preview server
- * (and by the documented nginx configuration). No inline scripts, no eval,
- * and Trusted Types: only lit-html's own policy may create HTML for sinks.
+ * (and by the documented nginx configuration, docs/nginx.conf). Defined in
+ * src/pwa/csp.ts so the service worker applies the same policy offline.
  */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  'trusted-types lit-html',
-].join('; ');
+export const CSP = APP_CSP;
 
 const securityHeaders = {
   'Content-Security-Policy': CSP,
@@ -52,9 +41,53 @@ function demoContent(): Plugin {
   };
 }
 
+/** The build's output directory, as resolved by Vite (`--outDir` included). */
+let outDir = 'dist';
+
+/**
+ * The service worker: src/sw/sw.ts built with injectManifest into `sw.js` (a
+ * name that never changes). Registration is ours (src/pwa/), not the plugin's.
+ * Each precache entry gets a Subresource Integrity hash, so a truncated or
+ * altered file fails the install instead of being cached.
+ */
+function serviceWorker(): Plugin[] {
+  const captureOutDir: Plugin = {
+    name: 'gongkai-out-dir',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+  };
+  return [
+    captureOutDir,
+    ...VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: false,
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // Content bundles and the first-run demo items are data, stored in IndexedDB.
+        globIgnores: ['bundles/**', 'demo/**', 'sw.js', 'workbox-*.js'],
+        manifestTransforms: [
+          (entries) => ({
+            manifest: entries.map((entry) => {
+              const file = join(outDir, entry.url.replace(/^\.?\//, ''));
+              const digest = createHash('sha384').update(readFileSync(file)).digest('base64');
+              return { ...entry, integrity: `sha384-${digest}` };
+            }),
+            warnings: [],
+          }),
+        ],
+        rollupFormat: 'iife',
+      },
+    }),
+  ];
+}
+
 export default defineConfig({
   base: './',
-  plugins: [demoContent()],
+  plugins: [demoContent(), ...serviceWorker()],
   build: {
     target: 'es2022',
     // The polyfill injects an inline script, which the CSP forbids.

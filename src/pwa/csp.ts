@@ -1,0 +1,38 @@
+/**
+ * Content Security Policy of the app. One definition shared by the preview
+ * server (vite.config.ts), the documented nginx configuration (checked by
+ * test/e2e/deploy-nginx.e2e.ts) and the service worker, which adds it to a
+ * navigation response that lacks it so the offline page is as strict as the
+ * online one.
+ *
+ * No inline scripts, no eval, and Trusted Types: only lit-html's policy may
+ * create HTML, and only the `gongkai-sw` policy (src/pwa/register.ts) may
+ * create the one script URL the page needs, the service worker's.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  'trusted-types lit-html gongkai-sw',
+].join('; ');
+
+/** Name of the Trusted Types policy that creates the service worker's script URL. */
+export const SW_POLICY_NAME = 'gongkai-sw';
+
+/** The service worker's file name. Never renamed between deploys (a renamed worker never updates). */
+export const SW_FILE = 'sw.js';
+
+/** Message the page posts to a waiting worker at a safe moment (the workbox-window convention). */
+export const SKIP_WAITING = 'SKIP_WAITING';
+
+/** Message a worker posts to its pages when its install failed; carries `reason`. */
+export const INSTALL_FAILED = 'GONGKAI_SW_INSTALL_FAILED';
