@@ -4,6 +4,30 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { CHROMIUM_ARGS, findChromium } from './helpers/chromium.mjs';
+import { build } from 'esbuild';
+
+/**
+ * Serves CommonJS-only packages (qrcode) as one ES module bundled by esbuild,
+ * as Vite does in the app build; the dev server cannot load `require`.
+ */
+function commonJsPackages(entries) {
+  return {
+    name: 'commonjs-packages',
+    async serve(context) {
+      const entry = entries[context.path];
+      if (!entry) return undefined;
+      const out = await build({
+        entryPoints: [entry],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        write: false,
+        logLevel: 'silent',
+      });
+      return { body: out.outputFiles[0].text, type: 'js' };
+    },
+  };
+}
 
 /** Writes pass/fail counts for test/run-all.mjs to sum. */
 function countsReporter() {
@@ -45,7 +69,10 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   testsFinishTimeout: 240_000,
-  plugins: [esbuildPlugin({ ts: true, json: true, tsconfig: 'tsconfig.json', target: 'es2022' })],
+  plugins: [
+    commonJsPackages({ '/node_modules/qrcode/lib/index.js': 'node_modules/qrcode/lib/browser.js' }),
+    esbuildPlugin({ ts: true, json: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath, headless: true, args: CHROMIUM_ARGS },

@@ -91,12 +91,10 @@ describe('Rotation', () => {
     r.setEntries([long, short], 0);
     expect(r.current?.entry.item.id).toBe('long');
     const seen: string[] = [];
-    let t = 0;
     for (let i = 0; i < long.pages.length + 1; i++) {
       seen.push(`${r.current!.entry.item.id}:${r.current!.page.index}`);
       expect(r.tick(r.current!.until - 1)).toBe(false);
-      t = r.current!.until;
-      expect(r.tick(t)).toBe(true);
+      expect(r.tick(r.current!.until)).toBe(true);
     }
     expect(seen).toEqual([...long.pages.map((_, i) => `long:${i}`), 'short:0']);
   });
