@@ -1,0 +1,267 @@
+import { LitElement, css, html, nothing, svg } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import DOMPurify from 'dompurify';
+import QRCode from 'qrcode';
+import type { Notice } from '../content/types.ts';
+import { sharedStyles } from './theme.ts';
+import { t, type UiLang } from './i18n.ts';
+
+/**
+ * A QR code as an SVG of dark modules (the qrcode package's matrix drawn
+ * with Lit `svg`, so no innerHTML and no data: image is needed under the CSP).
+ */
+export function qrCode(text: string, label: string) {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
+  let d = '';
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++) if (modules.get(r, c)) d += `M${c + 4} ${r + 4}h1v1h-1z`;
+  const size = n + 8;
+  return html`<svg
+    class="qr"
+    role="img"
+    aria-label=${label}
+    viewBox="0 0 ${size} ${size}"
+    shape-rendering="crispEdges"
+  >
+    ${svg`<rect width=${size} height=${size} fill="#fff"></rect><path d=${d} fill="#000"></path>`}
+  </svg>`;
+}
+
+/** External links found in a body: they are shown as QR codes, never followed. */
+export interface SanitisedBody {
+  html: string;
+  links: { text: string; href: string }[];
+}
+
+let purifier: ReturnType<typeof DOMPurify> | undefined;
+let collected: { text: string; href: string }[] = [];
+
+/**
+ * Sanitises an item body again (defence in depth: bundles are sanitised at
+ * build time) with DOMPurify in RETURN_TRUSTED_TYPE mode, so under the app's
+ * Trusted Types CSP the HTML comes from the `dompurify` policy. Links lose
+ * their href (nothing in the kiosk navigates) and are returned for QR codes.
+ */
+export function sanitiseBody(body: string): SanitisedBody {
+  if (!purifier) {
+    purifier = DOMPurify(window);
+    purifier.addHook('afterSanitizeAttributes', (node) => {
+      if (node.nodeName !== 'A') return;
+      const el = node as Element;
+      const href = el.getAttribute('href');
+      el.removeAttribute('href');
+      el.removeAttribute('target');
+      if (href && /^https?:\/\//i.test(href))
+        collected.push({ text: (el.textContent ?? '').trim() || href, href });
+    });
+  }
+  collected = [];
+  const out = purifier.sanitize(body, {
+    RETURN_TRUSTED_TYPE: true,
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe', 'object', 'embed'],
+  });
+  return { html: String(out), links: collected };
+}
+
+/**
+ * The notice reader: metadata block, body, task table, attachments, the
+ * "以原文为准" note and a QR code to the public URL.
+ *
+ * @csspart body - the notice body
+ */
+@customElement('gk-notice-view')
+export class GkNoticeView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .top {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto;
+        gap: 1em;
+        align-items: start;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 0.2em 1em;
+        margin: 0 0 1em;
+        padding: 0.5em 0.8em;
+        background: var(--gk-card, #fff);
+        border: 1px solid var(--gk-line, #8a8a8a);
+      }
+      dt {
+        color: var(--gk-muted, #4a4a4a);
+      }
+      dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .body {
+        overflow-wrap: anywhere;
+      }
+      .body img {
+        max-width: 100%;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-size: 0.9em;
+      }
+      th,
+      td {
+        border: 1px solid var(--gk-line, #8a8a8a);
+        padding: 0.3em;
+        text-align: start;
+        vertical-align: top;
+      }
+      .qrbox {
+        text-align: center;
+        max-width: 9em;
+        font-size: 0.8em;
+      }
+      .qr {
+        width: 8em;
+        height: 8em;
+        display: block;
+        margin: 0 auto;
+      }
+      .links {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 1em;
+      }
+      .note {
+        font-weight: 600;
+      }
+      .mt {
+        border: 2px dashed var(--gk-line, #8a8a8a);
+        padding: 0.2em 0.5em;
+        display: inline-block;
+      }
+    `,
+  ];
+
+  /** The notice to show. */
+  @property({ attribute: false }) item: Notice | null = null;
+  /** Public URL for the QR code (the canonical portal page), if any. */
+  @property() publicUrl = '';
+  /** Converts content text for display (OpenCC cn → hk when Traditional is on). */
+  @property({ attribute: false }) convert: ((s: string) => string) | null = null;
+  /** UI language. */
+  @property({ attribute: 'ui-lang' }) uiLang: UiLang = 'zh-Hans';
+
+  override render() {
+    const n = this.item;
+    if (!n) return nothing;
+    const L = this.uiLang;
+    const c = this.convert ?? ((s: string) => s);
+    // Convert before sanitising, so what reaches the DOM is exactly DOMPurify's output.
+    const body = n.body ? sanitiseBody(c(n.body)) : null;
+    const url = this.publicUrl || n.source?.url || '';
+    const row = (k: Parameters<typeof t>[1], v: string | null | undefined) =>
+      v
+        ? html`<dt>${t(L, k)}</dt>
+            <dd>${v}</dd>`
+        : nothing;
+    return html`<article lang=${this.convert ? 'zh-Hant-HK' : 'zh-Hans'}>
+      ${this.convert ? html`<p class="mt" lang="zh-Hant">${t(L, 'machineConverted')}</p>` : nothing}
+      <div class="top">
+        <div>
+          <h1>${c(n.title['zh-Hans'])}</h1>
+          <dl>
+            ${row('indexNo', n.indexNo)} ${row('issuer', c(n.issuer.join('、')))}
+            ${row('docNo', n.docNo)} ${row('writtenDate', n.writtenDate)}
+            ${row('publishDate', n.publishDate)}
+            ${row('validity', n.validity?.status ? c(n.validity.status) : null)}
+          </dl>
+        </div>
+        ${
+          url
+            ? html`<div class="qrbox">${qrCode(url, t(L, 'scanToOpen'))}${t(L, 'scanToOpen')}</div>`
+            : nothing
+        }
+      </div>
+      ${n.summary && !body ? html`<p>${c(n.summary['zh-Hans'])}</p>` : nothing}
+      ${
+        body
+          ? html`<div class="body" part="body" @click=${this._onBodyClick}>
+              ${unsafeHTML(body.html)}
+            </div>`
+          : nothing
+      }
+      ${n.tasks?.length ? this._tasks(n) : nothing}
+      ${
+        n.attachments?.length
+          ? html`<h2>${t(L, 'attachments')}</h2>
+              <ul>
+                ${n.attachments.map(
+                  (a) =>
+                    html`<li>
+                      ${c(a.name)}
+                      <span class="muted"
+                        >(${a.mime}${a.pages ? html`, ${t(L, 'pages', { n: a.pages })}` : nothing})</span
+                      >
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
+      ${
+        body?.links.length
+          ? html`<h2>${t(L, 'externalLink')}</h2>
+              <div class="links">
+                ${body.links.map(
+                  (l) => html`<div class="qrbox">${qrCode(l.href, c(l.text))}${c(l.text)}</div>`,
+                )}
+              </div>`
+          : nothing
+      }
+      <p class="note">${t(L, 'authoritative')}</p>
+    </article>`;
+  }
+
+  private _tasks(n: Notice) {
+    const L = this.uiLang;
+    const c = this.convert ?? ((s: string) => s);
+    return html`<h2>${t(L, 'tasks')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">${t(L, 'seq')}</th>
+            <th scope="col">${t(L, 'task')}</th>
+            <th scope="col">${t(L, 'requirement')}</th>
+            <th scope="col">${t(L, 'lead')}</th>
+            <th scope="col">${t(L, 'deadline')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${(n.tasks ?? []).map(
+            (r) =>
+              html`<tr>
+                <td>${r.seq}</td>
+                <td>${c(r.task)}</td>
+                <td>${c(r.requirement ?? '')}</td>
+                <td>${c(r.lead ?? r.responsible ?? '')}</td>
+                <td>${c(r.deadline ?? '')}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`;
+  }
+
+  private _onBodyClick(e: Event) {
+    // Links have no href after sanitising; this also stops anything else that could navigate.
+    if ((e.target as Element).closest('a')) e.preventDefault();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gk-notice-view': GkNoticeView;
+  }
+}
