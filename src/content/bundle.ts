@@ -58,6 +58,14 @@ export interface Manifest {
   totalBytes: number;
   /** Index shards; each lists item files ({@link IndexShard}). */
   indexes: FileRef[];
+  /**
+   * Large bundles only: index lists ({@link IndexList}) that list the index
+   * shards (or further lists), so a 1% change does not re-download a manifest
+   * naming thousands of shards. The shards reachable through them come in
+   * addition to `indexes`. Absent for small bundles (the demo), where
+   * `indexes` names every shard. See {@link collectIndexRefs}.
+   */
+  indexLists?: FileRef[];
   /** Other files, each with its role. */
   files: (FileRef & { role: FileRole; name?: string })[];
 }
@@ -66,6 +74,30 @@ export interface Manifest {
 export interface IndexShard {
   bucket: number;
   items: (FileRef & { id: string })[];
+}
+
+/**
+ * One index list, as parsed: refs of index shards (`indexes`) or of further
+ * index lists (`lists`), so the shards of a large bundle hang off a small tree.
+ */
+export interface IndexList {
+  indexes: FileRef[];
+  lists: FileRef[];
+}
+
+/**
+ * An index list as stored: each ref written compactly as `"<sha256>:<size>"`
+ * (the path is `objectPath(sha256)`), which keeps a 1% change of a large
+ * bundle under 2% of its bytes.
+ */
+export interface IndexListFile {
+  indexes: string[];
+  lists: string[];
+}
+
+/** The compact form of a JSON object ref, for {@link IndexListFile}. */
+export function compactRef(ref: FileRef): string {
+  return `${ref.sha256}:${ref.size}`;
 }
 
 /** Contents of one item file. */
@@ -271,6 +303,13 @@ export function parseManifest(
   if (typeof raw.itemCount !== 'number' || !Number.isInteger(raw.itemCount) || raw.itemCount < 0) {
     throw new BundleError(file, 'itemCount is not a non-negative integer');
   }
+  let indexLists: FileRef[] | undefined;
+  if (raw.indexLists !== undefined) {
+    if (!Array.isArray(raw.indexLists)) throw new BundleError(file, 'indexLists is not a list');
+    indexLists = raw.indexLists.map((r, i) =>
+      checkRef(file, `indexLists[${i}]`, r, limits.maxFileBytes),
+    );
+  }
   let nextKeys: Manifest['nextKeys'];
   if (raw.nextKeys !== undefined) {
     if (!Array.isArray(raw.nextKeys)) throw new BundleError(file, 'nextKeys is not a list');
@@ -296,6 +335,7 @@ export function parseManifest(
     itemCount: raw.itemCount,
     totalBytes: raw.totalBytes,
     indexes,
+    ...(indexLists ? { indexLists } : {}),
     files,
   };
 }
@@ -323,4 +363,77 @@ export function parseIndexShard(
     return { ...ref, id };
   });
   return { bucket: raw.bucket, items };
+}
+
+/** Parses an index list, checking every ref like the manifest's. */
+export function parseIndexList(
+  path: string,
+  bytes: Uint8Array,
+  maxFileBytes = 50_000_000,
+): IndexList {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new BundleError(path, 'not valid UTF-8 JSON');
+  }
+  if (!isRecord(raw) || !Array.isArray(raw.indexes) || !Array.isArray(raw.lists)) {
+    throw new BundleError(path, 'not an index list {indexes, lists}');
+  }
+  const expand = (where: string, r: unknown): FileRef => {
+    const m = typeof r === 'string' ? /^([0-9a-f]{64}):(\d{1,12})$/.exec(r) : null;
+    if (!m) throw new BundleError(path, `${where} is not "<sha256>:<size>"`);
+    return checkRef(
+      path,
+      where,
+      { path: objectPath(m[1]), sha256: m[1], size: Number(m[2]) },
+      maxFileBytes,
+    );
+  };
+  return {
+    indexes: raw.indexes.map((r, i) => expand(`indexes[${i}]`, r)),
+    lists: raw.lists.map((r, i) => expand(`lists[${i}]`, r)),
+  };
+}
+
+/**
+ * Checks that `bytes` are the file `ref` names: size first (cheap), then
+ * SHA-256. Throws {@link BundleError} naming the file.
+ */
+export async function checkFileBytes(ref: FileRef, bytes: Uint8Array): Promise<void> {
+  if (bytes.length !== ref.size) {
+    throw new BundleError(ref.path, `size ${bytes.length} bytes, the listing says ${ref.size}`);
+  }
+  const sha = await sha256Hex(bytes);
+  if (sha !== ref.sha256) throw new BundleError(ref.path, 'sha256 does not match the listing');
+}
+
+/**
+ * Every index shard of a bundle: `manifest.indexes` plus the shards reached
+ * through `manifest.indexLists`. `read` fetches a file's bytes (from the
+ * network, a store or a packed file); each list is size- and hash-checked
+ * before it is parsed. Returns the shard refs and the list refs walked.
+ */
+export async function collectIndexRefs(
+  manifest: Manifest,
+  read: (ref: FileRef) => Promise<Uint8Array>,
+  maxFileBytes = 50_000_000,
+): Promise<{ indexes: FileRef[]; lists: FileRef[] }> {
+  const indexes = [...manifest.indexes];
+  const lists: FileRef[] = [];
+  const queue = [...(manifest.indexLists ?? [])];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const ref = queue.shift() as FileRef;
+    // A list naming itself (or a cycle) would otherwise loop forever.
+    if (seen.has(ref.sha256)) throw new BundleError(ref.path, 'index list is listed twice');
+    seen.add(ref.sha256);
+    const bytes = await read(ref);
+    await checkFileBytes(ref, bytes);
+    const list = parseIndexList(ref.path, bytes, maxFileBytes);
+    lists.push(ref);
+    indexes.push(...list.indexes);
+    queue.push(...list.lists);
+  }
+  return { indexes, lists };
 }

@@ -175,6 +175,10 @@ interface ItemBase {
   qualityFlags?: string[];
   /** True for synthetic demo content; the kiosk labels it 演示. */
   demo?: boolean;
+  /** Last review of a 长期公开 item by an admin (reviewed yearly). */
+  reviewedAt?: string | null;
+  /** Verbatim quotes backing field values (field → seed file → quote). */
+  provenance?: unknown;
 }
 
 /** 政府信息 / 公告 / 公示. */
