@@ -1,19 +1,30 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Item } from '../content/types.ts';
+import { sha256Hex } from '../content/bundle.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
-import { openStore, type Store } from '../data/db.ts';
-import { fetchDemoItems } from '../sync/first-run.ts';
+import { openStoreSafely, StoreCorruptError, deleteStore, type Store } from '../data/db.ts';
+import { SyncEngine } from '../sync/engine.ts';
+import { sideloadFiles } from '../sync/sources.ts';
+import { initialStatus, type SyncStatus } from '../sync/status.ts';
+import { describeDuration } from '../sync/time.ts';
+import { ingestFromUrl } from '../sync/bench.ts';
+import { loadStopgapDemo } from '../sync/first-run.ts';
 import { ClockController } from '../display/clock.ts';
+import { AdminGestureController, SyncController } from './controllers.ts';
 import type { StatusMessage } from '../components/gk-status-banner.ts';
+import type { AdminStatusRow } from '../components/gk-admin-panel.ts';
 import '../components/gk-clock.ts';
 import '../components/gk-notice-list.ts';
 import '../components/gk-status-banner.ts';
+import '../components/gk-admin-panel.ts';
 
 /**
  * The kiosk shell: the only element that talks to services (configuration,
  * storage, sync). It renders something from the first frame: a status line
- * while starting, the last good content afterwards, never a blank page.
+ * while starting or re-syncing, the last good content afterwards, never a
+ * blank page. Ctrl+Shift+A or a 3-second press on the header opens the
+ * PIN-protected admin panel.
  */
 @customElement('gk-app')
 export class GkApp extends LitElement {
@@ -76,9 +87,18 @@ export class GkApp extends LitElement {
   @state() private _items: Item[] = [];
   @state() private _phase: 'starting' | 'ready' | 'failed' = 'starting';
   @state() private _error = '';
+  @state() private _status: SyncStatus = initialStatus(Date.now());
+  @state() private _blocked = false;
+  @state() private _alerts: unknown[] = [];
+  @state() private _admin: 'closed' | 'locked' | 'open' = 'closed';
+  @state() private _pinError = '';
+  @state() private _adminMessage = '';
+  @state() private _busy = false;
 
   private _store: Store | null = null;
   private readonly _clock = new ClockController(this);
+  private readonly _sync = new SyncController(this);
+  private readonly _gesture = new AdminGestureController(this, () => this._openAdmin());
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -94,7 +114,12 @@ export class GkApp extends LitElement {
   override render() {
     const config = this._config;
     return html`
-      <header>
+      <header
+        @pointerdown=${this._gesture.start}
+        @pointerup=${this._gesture.cancel}
+        @pointerleave=${this._gesture.cancel}
+        @pointercancel=${this._gesture.cancel}
+      >
         <div>
           <h1>${config?.name ?? '政务公开查阅终端'}</h1>
           ${config ? html`<p class="location">${config.location}</p>` : nothing}
@@ -107,24 +132,110 @@ export class GkApp extends LitElement {
       <main>
         <gk-status-banner .messages=${this._messages()}></gk-status-banner>
         ${
-          this._phase === 'ready'
+          this._phase === 'ready' && this._items.length > 0
             ? html`<h2>最新公开信息</h2>
                 <gk-notice-list label="最新公开信息" .items=${this._items}></gk-notice-list>`
             : nothing
         }
       </main>
       ${this._isDemo() ? html`<div class="watermark" aria-label="演示内容">演示</div>` : nothing}
+      ${
+        this._admin === 'closed'
+          ? nothing
+          : html`<gk-admin-panel
+              ?unlocked=${this._admin === 'open'}
+              .pinError=${this._pinError}
+              .rows=${this._adminRows()}
+              .message=${this._adminMessage}
+              ?busy=${this._busy}
+              @gk-admin-pin=${this._onPin}
+              @gk-admin-check=${this._onCheckNow}
+              @gk-admin-sideload=${this._onSideload}
+              @gk-admin-close=${this._onCloseAdmin}
+            ></gk-admin-panel>`
+      }
     `;
   }
 
   private _messages(): StatusMessage[] {
-    const messages: StatusMessage[] = this._configProblems.map((p) => ({
-      level: 'error',
-      text: `配置错误 ${p.file} ${p.field}：${p.problem}（已使用上一份有效配置）`,
-    }));
+    const s = this._status;
+    const messages: StatusMessage[] = [];
+    for (const a of this._alerts)
+      messages.push({ level: 'error', text: `预警信息：${alertText(a)}` });
+    for (const p of this._configProblems) {
+      messages.push({
+        level: 'error',
+        text: `配置错误 ${p.file} ${p.field}：${p.problem}（已使用上一份有效配置）`,
+      });
+    }
+    if (this._blocked) {
+      messages.push({ level: 'info', text: '正在升级本地数据库，等待其他窗口关闭…' });
+    }
+    if (s.recovered) {
+      messages.push({
+        level: 'warning',
+        text:
+          s.activeVersion === null
+            ? '本地数据已损坏，已清除，正在重新同步公开信息…'
+            : '本地数据曾损坏，已清除并重新同步。',
+      });
+    }
     if (this._phase === 'starting') messages.push({ level: 'info', text: '正在加载公开信息…' });
     if (this._phase === 'failed') messages.push({ level: 'error', text: this._error });
+    if (this._phase === 'ready' && this._items.length === 0) {
+      messages.push({
+        level: 'info',
+        text: s.progress
+          ? `正在同步公开信息…（${s.progress.done} / ${s.progress.total}）`
+          : '正在同步公开信息…',
+      });
+    }
+    if (s.lastError) {
+      const keep = s.activeVersion !== null ? `继续显示当前内容（版本 ${s.activeVersion}）。` : '';
+      messages.push({ level: 'warning', text: `内容更新失败：${s.lastError.message}。${keep}` });
+    }
+    if (s.stale && s.activeExpiresAt) {
+      messages.push({
+        level: 'warning',
+        text: `内容可能已过时：本内容包有效期至 ${s.activeExpiresAt.slice(0, 10)}，尚未收到更新版本。`,
+      });
+    }
+    if (s.clockSkewMs > 0) {
+      messages.push({
+        level: 'warning',
+        text: `设备时钟比可信时间慢 ${describeDuration(s.clockSkewMs)}，请校准时钟。`,
+      });
+    }
     return messages;
+  }
+
+  private _adminRows(): AdminStatusRow[] {
+    const s = this._status;
+    const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN') : '—');
+    return [
+      { label: '当前版本', value: s.activeVersion === null ? '无' : String(s.activeVersion) },
+      { label: '内容生成时间', value: time(s.activeGeneratedAt) },
+      { label: '有效期至', value: time(s.activeExpiresAt) + (s.stale ? '（已过期）' : '') },
+      { label: '条目数', value: String(s.itemCount) },
+      { label: '上次检查', value: time(s.lastCheck) },
+      { label: '上次成功', value: time(s.lastSuccess) },
+      { label: '上次错误', value: s.lastError?.message ?? '无' },
+      { label: '下次检查', value: time(s.nextCheck) },
+      {
+        label: '已用存储',
+        value: s.bytesStored === null ? '未知' : `${(s.bytesStored / 1e6).toFixed(1)} MB`,
+      },
+      {
+        label: '持久存储',
+        value:
+          s.persisted === null ? '未知' : s.persisted ? '已获准' : '未获准（可能被浏览器清除）',
+      },
+      {
+        label: '时钟偏差',
+        value: s.clockSkewMs > 0 ? `设备慢 ${describeDuration(s.clockSkewMs)}` : '正常',
+      },
+      { label: '预警序号', value: String(s.alertsSequence) },
+    ];
   }
 
   private _isDemo(): boolean {
@@ -133,41 +244,153 @@ export class GkApp extends LitElement {
     );
   }
 
+  private async _openStore(): Promise<{ store: Store; recovered: string | null }> {
+    return openStoreSafely({
+      onBlocked: () => {
+        this._blocked = true;
+      },
+      // A newer version of the app wants the database: the connection is closed; run the new code.
+      onBlocking: () => location.reload(),
+      onTerminated: () => location.reload(),
+    });
+  }
+
   private async _start(): Promise<void> {
     try {
-      const store = await openStore();
+      let { store, recovered } = await this._openStore();
+      this._blocked = false;
       this._store = store;
       const loaded = loadConfig(location.search, (await store.getMeta('lastValidConfig')) ?? null);
-      this._config = loaded.config;
+      const config = loaded.config;
+      this._config = config;
       this._configProblems = loaded.problems;
-      if (loaded.origin === 'requested') await store.setMeta('lastValidConfig', loaded.config);
+      if (loaded.origin === 'requested') await store.setMeta('lastValidConfig', config);
 
-      let items = await store.activeItems();
-      if (items.length === 0) {
-        const demo = await fetchDemoItems(document.baseURI);
-        await store.commitVersion(
-          {
-            version: 1,
-            bundleId: 'gongkai-demo',
-            generatedAt: new Date().toISOString(),
-            expiresAt: null,
-            keyId: 'demo',
-            demo: true,
-            itemCount: demo.length,
-            committedAt: new Date().toISOString(),
-          },
-          demo,
-        );
-        items = await store.activeItems();
+      try {
+        await this._loadContent();
+      } catch (err) {
+        if (!(err instanceof StoreCorruptError)) throw err;
+        // Listed objects are missing: never show a mix. Start over and re-sync.
+        recovered = err.message;
+        console.error('[gongkai] stored content is inconsistent, deleting:', err.message);
+        store.close();
+        await deleteStore(store.name);
+        ({ store } = await this._openStore());
+        this._store = store;
+        await store.setMeta('lastValidConfig', config);
+        this._items = [];
       }
-      this._items = sortForDisplay(items);
       this._phase = 'ready';
+      if (new URLSearchParams(location.search).has('bench')) {
+        window.gongkaiBench = { ingestFromUrl };
+      }
+
+      const params = new URLSearchParams(location.search);
+      const timeoutMs = Number(params.get('sync-timeout-ms')) || undefined;
+      const engine = new SyncEngine({
+        store,
+        config,
+        baseUrl: document.baseURI,
+        storage: navigator.storage ?? null,
+        timeoutMs,
+        onStatus: (status) => {
+          this._status = status;
+        },
+        onSwitched: () => void this._loadContent(),
+        onAlerts: (alerts) => {
+          this._alerts = alerts;
+        },
+      });
+      engine.setRecovered(recovered);
+      this._alerts = (await store.getMeta('alerts'))?.alerts ?? [];
+      await this._sync.run(engine);
+      await engine.checkNow();
+      // Stopgap until the build publishes the signed demo bundle: never show nothing.
+      if (this._items.length === 0 && engine.status.lastError?.code === 'not-found') {
+        await loadStopgapDemo(document.baseURI, store);
+        await engine.refreshFromStore();
+        await this._loadContent();
+      }
     } catch (err) {
-      this._phase = 'failed';
+      this._phase = this._items.length ? 'ready' : 'failed';
       this._error = `无法加载公开信息：${err instanceof Error ? err.message : String(err)}`;
       console.error('[gongkai]', err);
     }
   }
+
+  /** Reads the active version from storage and shows it. */
+  private async _loadContent(): Promise<void> {
+    const content = await this._store?.loadActive();
+    this._items = sortForDisplay((content?.items ?? []).map((f) => f.item as Item));
+  }
+
+  private _openAdmin(): void {
+    if (this._admin === 'closed') this._admin = 'locked';
+  }
+
+  private async _onPin(e: CustomEvent<{ pin: string }>): Promise<void> {
+    const expected = this._config?.admin.pinSha256;
+    if (!expected) {
+      this._pinError = '本机未设置管理密码（admin.pinSha256），管理功能已停用。';
+      return;
+    }
+    const hash = await sha256Hex(new TextEncoder().encode(`gongkai:${e.detail.pin}`));
+    if (hash === expected) {
+      this._admin = 'open';
+      this._pinError = '';
+    } else {
+      this._pinError = '密码错误。';
+    }
+  }
+
+  private async _onCheckNow(): Promise<void> {
+    const engine = this._sync.engine;
+    if (!engine) return;
+    this._busy = true;
+    await engine.checkNow();
+    this._busy = false;
+    const s = engine.status;
+    this._adminMessage = s.lastError
+      ? `检查失败：${s.lastError.message}`
+      : `检查完成，当前版本 ${s.activeVersion ?? '无'}。`;
+  }
+
+  private async _onSideload(e: CustomEvent<{ files: File[] }>): Promise<void> {
+    const engine = this._sync.engine;
+    if (!engine) return;
+    this._busy = true;
+    this._adminMessage = '正在校验并导入内容包…';
+    try {
+      await engine.sideload(sideloadFiles(e.detail.files));
+      this._adminMessage = `导入成功，当前版本 ${engine.status.activeVersion ?? '无'}。`;
+    } catch (err) {
+      this._adminMessage = `导入失败：${err instanceof Error ? err.message : String(err)}（继续显示当前内容）`;
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  private _onCloseAdmin(): void {
+    this._admin = 'closed';
+    this._pinError = '';
+    this._adminMessage = '';
+  }
+}
+
+/** A one-line text for an alert of unknown shape (the display engine owns the full view). */
+function alertText(alert: unknown): string {
+  if (typeof alert !== 'object' || alert === null) return String(alert);
+  const a = alert as { title?: unknown; text?: unknown };
+  const t = a.title ?? a.text;
+  if (typeof t === 'string') return t;
+  if (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof (t as { 'zh-Hans'?: unknown })['zh-Hans'] === 'string'
+  ) {
+    return (t as { 'zh-Hans': string })['zh-Hans'];
+  }
+  return JSON.stringify(alert).slice(0, 200);
 }
 
 /** Newest first; guides after notices of the same date. */
@@ -179,5 +402,9 @@ function sortForDisplay(items: Item[]): Item[] {
 declare global {
   interface HTMLElementTagNameMap {
     'gk-app': GkApp;
+  }
+  interface Window {
+    /** Set with `?bench`: the benchmark calls `gongkaiBench.ingestFromUrl(url, options)`. */
+    gongkaiBench?: { ingestFromUrl: typeof ingestFromUrl };
   }
 }

@@ -1,8 +1,11 @@
 import type { DBSchema } from 'idb';
-import type { Item } from '../content/types.ts';
 import type { KioskConfig } from '../config/types.ts';
+import type { JwkP256 } from '../content/bundle.ts';
 
-/** A committed bundle version. Only the active one and the previous one are kept. */
+/**
+ * A committed bundle version. Only the active one and the previous one
+ * (last-known-good) are kept; the rest are garbage-collected after a switch.
+ */
 export interface VersionRecord {
   version: number;
   bundleId: string;
@@ -12,14 +15,36 @@ export interface VersionRecord {
   keyId: string;
   demo: boolean;
   itemCount: number;
+  /** Sum of the sizes of the bundle's files, as the manifest declares it. */
+  totalBytes: number;
   committedAt: string;
+  /** Item id → sha256 of its item file, in bundle order. */
+  items: [id: string, sha256: string][];
+  /** Every object this version references (shards, items, singleton files). */
+  objects: string[];
+  /** Singleton files by role (calendar, synonyms, search, ...): sha256 and optional name. */
+  files: { role: string; sha256: string; name?: string }[];
 }
 
-/** An item of one version. */
-export interface StoredItem {
-  version: number;
+/**
+ * A content-addressed file, stored once and shared by every version that lists
+ * it. JSON files (index shards, item files) are kept parsed so reading a
+ * version is a structured clone, not a parse; other files are kept as bytes.
+ */
+export interface StoredObject {
+  sha256: string;
+  size: number;
+  kind: 'shard' | 'item' | 'file';
+  json?: unknown;
+  bytes?: ArrayBuffer;
+}
+
+/** A trusted signing key learned from a verified manifest's `nextKeys`. */
+export interface LearnedKey {
   id: string;
-  item: Item;
+  jwk: JwkP256;
+  /** Version of the manifest that introduced it. */
+  fromVersion: number;
 }
 
 /** Key-value records in the `meta` store. */
@@ -27,15 +52,24 @@ export interface MetaValues {
   /** The version being shown. Switched in the same transaction that writes that version. */
   active: { version: number };
   previous: { version: number } | null;
+  /** Highest version ever committed: a later manifest must be greater (rollback, replay). */
+  highestVersion: number;
   lastValidConfig: KioskConfig;
+  /** Keys added by `nextKeys` of verified manifests (key rotation). */
+  learnedKeys: LearnedKey[];
+  /** Newest verified generatedAt (ms) and the last HTTP Date seen (ms): floors of trustedNow. */
+  timeFloor: { generatedAt: number; httpDate: number };
+  /** Sequence of the last accepted alerts file and its alerts. */
+  alerts: { sequence: number; issuedAt: string; alerts: unknown[] };
 }
 
 /** The one typed schema of the kiosk's database. */
 export interface GongkaiDB extends DBSchema {
   meta: { key: keyof MetaValues; value: MetaValues[keyof MetaValues] };
   versions: { key: number; value: VersionRecord };
-  items: { key: [number, string]; value: StoredItem; indexes: { 'by-version': number } };
+  objects: { key: string; value: StoredObject };
 }
 
 export const DB_NAME = 'gongkai';
-export const DB_VERSION = 1;
+/** 1: first schema (items per version). 2: content-addressed objects shared between versions. */
+export const DB_VERSION = 2;

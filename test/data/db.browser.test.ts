@@ -1,66 +1,239 @@
 import { expect } from '@open-wc/testing';
-import { openStore, type VersionRecord } from '../../src/data/db.ts';
-import type { Notice } from '../../src/content/types.ts';
-
-const notice = (id: string, title: string): Notice => ({
-  kind: 'notice',
-  id,
-  docType: '通知',
-  title: { 'zh-Hans': title },
-  issuer: ['东莞市人民政府办公室'],
-  infoCategory: 'plans',
-  publishDate: '2026-11-01',
-  disclosure: { mode: '主动公开' },
-});
-const record = (version: number, itemCount: number): VersionRecord => ({
-  version,
-  bundleId: 'test',
-  generatedAt: '2026-11-24T00:00:00Z',
-  expiresAt: null,
-  keyId: 'k',
-  demo: false,
-  itemCount,
-  committedAt: '2026-11-24T00:00:00Z',
-});
+import {
+  openStore,
+  openStoreSafely,
+  StoreCorruptError,
+  type StoredObject,
+  type VersionRecord,
+} from '../../src/data/db.ts';
+import { sha256Hex } from '../../src/content/bundle.ts';
 
 let n = 0;
 const freshName = () => `gongkai-test-${Date.now()}-${n++}`;
 
+async function obj(id: string, text: string): Promise<StoredObject> {
+  const json = { item: { id, title: { 'zh-Hans': text } } };
+  const bytes = new TextEncoder().encode(JSON.stringify(json));
+  return { sha256: await sha256Hex(bytes), size: bytes.length, kind: 'item', json };
+}
+
+function record(version: number, objects: { id: string; o: StoredObject }[]): VersionRecord {
+  return {
+    version,
+    bundleId: 'test',
+    generatedAt: '2026-11-24T00:00:00Z',
+    expiresAt: null,
+    keyId: 'k',
+    demo: false,
+    itemCount: objects.length,
+    totalBytes: objects.reduce((s, x) => s + x.o.size, 0),
+    committedAt: '2026-11-24T00:00:00Z',
+    items: objects.map((x) => [x.id, x.o.sha256]),
+    objects: objects.map((x) => x.o.sha256),
+    files: [],
+  };
+}
+
+const ids = async (store: Awaited<ReturnType<typeof openStore>>) =>
+  ((await store.loadActive())?.items ?? []).map((f) => (f.item as { id: string }).id).sort();
+
+/** Opens a database with the raw API at `version`, running `upgrade` if needed. */
+function rawOpen(
+  name: string,
+  version: number,
+  upgrade?: (db: IDBDatabase) => void,
+): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, version);
+    req.onupgradeneeded = () => upgrade?.(req.result);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
 describe('Store (real IndexedDB in Chromium)', () => {
   it('starts empty and returns the active version after a commit', async () => {
     const store = await openStore({}, freshName());
-    expect(await store.activeItems()).to.deep.equal([]);
-    await store.commitVersion(record(1, 2), [notice('a', '甲'), notice('b', '乙')]);
-    const items = await store.activeItems();
-    expect(items.map((i) => i.id).sort()).to.deep.equal(['a', 'b']);
+    expect(await store.loadActive()).to.equal(null);
+    const a = await obj('a', '甲');
+    const b = await obj('b', '乙');
+    await store.commitVersion(
+      record(1, [
+        { id: 'a', o: a },
+        { id: 'b', o: b },
+      ]),
+      [a, b],
+    );
+    expect(await ids(store)).to.deep.equal(['a', 'b']);
     expect((await store.activeVersion())?.version).to.equal(1);
     store.close();
   });
 
-  it('switches to a new version and remembers the previous one', async () => {
+  it('shares objects between versions and garbage-collects all but the active and previous', async () => {
     const name = freshName();
     const store = await openStore({}, name);
-    await store.commitVersion(record(1, 1), [notice('a', '甲')]);
-    await store.commitVersion(record(2, 1), [notice('c', '丙')]);
-    expect((await store.activeItems()).map((i) => i.id)).to.deep.equal(['c']);
-    expect(await store.getMeta('previous')).to.deep.equal({ version: 1 });
+    const a = await obj('a', '甲');
+    const b1 = await obj('b', '乙 v1');
+    const b2 = await obj('b', '乙 v2');
+    const b3 = await obj('b', '乙 v3');
+    await store.commitVersion(
+      record(1, [
+        { id: 'a', o: a },
+        { id: 'b', o: b1 },
+      ]),
+      [a, b1],
+    );
+    // Version 2 stores only its new object: `a` is shared.
+    await store.commitVersion(
+      record(2, [
+        { id: 'a', o: a },
+        { id: 'b', o: b2 },
+      ]),
+      [b2],
+    );
+    expect(await store.collectGarbage()).to.deep.equal({ versions: 0, objects: 0 });
+    await store.commitVersion(
+      record(3, [
+        { id: 'a', o: a },
+        { id: 'b', o: b3 },
+      ]),
+      [b3],
+    );
+    expect(await store.getMeta('previous')).to.deep.equal({ version: 2 });
+    expect(await store.collectGarbage()).to.deep.equal({ versions: 1, objects: 1 });
+    expect(await store.versions()).to.deep.equal([2, 3]);
+    const left = await store.storedHashes();
+    expect(left.has(b1.sha256)).to.equal(false);
+    expect([a, b2, b3].every((o) => left.has(o.sha256))).to.equal(true);
     store.close();
-    // Reopening reads the same state back from disk.
     const again = await openStore({}, name);
-    expect((await again.activeItems()).map((i) => i.id)).to.deep.equal(['c']);
+    const content = await again.loadActive();
+    expect(content?.record.version).to.equal(3);
+    expect(
+      content?.items.map((f) => (f.item as { title: { 'zh-Hans': string } }).title['zh-Hans']),
+    ).to.include('乙 v3');
     again.close();
   });
 
-  it('steps aside when a newer connection wants to upgrade', async () => {
+  it('upgrades a version-1 database cumulatively, keeping the configuration and dropping old content', async () => {
     const name = freshName();
-    const store = await openStore({}, name);
-    const upgraded = await new Promise<boolean>((resolve, reject) => {
-      const req = indexedDB.open(name, 99);
-      req.onupgradeneeded = () => resolve(true);
-      req.onblocked = () => resolve(false);
-      req.onerror = () => reject(req.error);
+    const v1 = await rawOpen(name, 1, (db) => {
+      db.createObjectStore('meta');
+      db.createObjectStore('versions', { keyPath: 'version' });
+      db.createObjectStore('items', { keyPath: ['version', 'id'] }).createIndex(
+        'by-version',
+        'version',
+      );
     });
-    expect(upgraded).to.equal(true);
+    await new Promise<void>((resolve, reject) => {
+      const tx = v1.transaction(['meta', 'versions', 'items'], 'readwrite');
+      tx.objectStore('meta').put({ id: 'kept-config' }, 'lastValidConfig');
+      tx.objectStore('meta').put({ version: 1 }, 'active');
+      tx.objectStore('versions').put({ version: 1 });
+      tx.objectStore('items').put({ version: 1, id: 'x', item: {} });
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    v1.close();
+    const store = await openStore({}, name);
+    expect(await store.getMeta('lastValidConfig')).to.deep.equal({ id: 'kept-config' });
+    expect(await store.getMeta('active')).to.equal(undefined);
+    expect(await store.versions()).to.deep.equal([]);
+    const a = await obj('a', '甲');
+    await store.commitVersion(record(1, [{ id: 'a', o: a }]), [a]);
+    expect(await ids(store)).to.deep.equal(['a']);
+    store.close();
+    const raw = await rawOpen(name, 2);
+    expect([...raw.objectStoreNames].sort()).to.deep.equal(['meta', 'objects', 'versions']);
+    raw.close();
+  });
+
+  it('reports a blocked upgrade and completes it once the old connection closes', async () => {
+    const name = freshName();
+    // An old app instance on schema 1 that ignores versionchange.
+    const old = await rawOpen(name, 1, (db) => {
+      db.createObjectStore('meta');
+      db.createObjectStore('versions', { keyPath: 'version' });
+      db.createObjectStore('items', { keyPath: ['version', 'id'] }).createIndex(
+        'by-version',
+        'version',
+      );
+    });
+    let blocked = false;
+    const opening = openStore({ onBlocked: () => (blocked = true) }, name);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(blocked).to.equal(true);
+    old.close();
+    const store = await opening;
+    expect(await store.versions()).to.deep.equal([]);
+    store.close();
+  });
+
+  it('steps aside (and tells the page) when a newer version wants to upgrade', async () => {
+    const name = freshName();
+    let blocking = false;
+    const store = await openStore({ onBlocking: () => (blocking = true) }, name);
+    const newer = await rawOpen(name, 99);
+    expect(blocking).to.equal(true);
+    newer.close();
+  });
+
+  it('a failed commit (e.g. quota) leaves the active version intact', async () => {
+    const store = await openStore({}, freshName());
+    const a = await obj('a', '甲');
+    await store.commitVersion(record(1, [{ id: 'a', o: a }]), [a]);
+    const b = await obj('b', '乙');
+    // A value that cannot be stored aborts the transaction part-way through its puts,
+    // as a QuotaExceededError does.
+    const bad = { ...b, json: { fn: () => 1 } } as unknown as StoredObject;
+    let error: unknown;
+    try {
+      await store.commitVersion(
+        record(2, [
+          { id: 'b', o: b },
+          { id: 'c', o: bad },
+        ]),
+        [b, bad],
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).name).to.equal('DataCloneError');
+    expect((await store.activeVersion())?.version).to.equal(1);
+    expect(await ids(store)).to.deep.equal(['a']);
+    expect((await store.storedHashes()).has(b.sha256)).to.equal(false);
+    store.close();
+  });
+
+  it('detects a version whose objects are missing instead of showing a mix', async () => {
+    const store = await openStore({}, freshName());
+    const a = await obj('a', '甲');
+    const b = await obj('b', '乙');
+    // Pointer written, one object never stored: what a two-transaction commit leaves after a crash.
+    await store.commitVersion(
+      record(1, [
+        { id: 'a', o: a },
+        { id: 'b', o: b },
+      ]),
+      [a],
+    );
+    let error: unknown;
+    try {
+      await store.loadActive();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(StoreCorruptError);
+    store.close();
+  });
+
+  it('deletes and recreates a database that cannot be opened', async () => {
+    const name = freshName();
+    // A database at a higher version than the app knows cannot be opened by it (VersionError).
+    (await rawOpen(name, 50, (db) => db.createObjectStore('junk'))).close();
+    const { store, recovered } = await openStoreSafely({}, name);
+    expect(recovered).to.match(/VersionError/);
+    expect(await store.versions()).to.deep.equal([]);
     store.close();
   });
 });

@@ -1,0 +1,50 @@
+import type { KioskConfig } from '../config/types.ts';
+import type { SyncStatus } from './status.ts';
+
+/** The JSON body a kiosk POSTs to `sync.statusUrl`. */
+export interface FleetReport {
+  kioskId: string;
+  name: string;
+  location: string;
+  sentAt: string;
+  status: SyncStatus;
+  /** Proof-of-display log, anonymous counts: filled in by whoever owns them. */
+  extras: Record<string, unknown>;
+}
+
+/**
+ * POSTs the status report. A missing or failing endpoint must never affect
+ * display or sync, so every failure is swallowed (and returned for tests).
+ */
+export async function postFleetReport(
+  statusUrl: string,
+  config: KioskConfig,
+  status: SyncStatus,
+  extras: Record<string, unknown>,
+  options: { now: number; timeoutMs: number; fetchImpl?: typeof fetch },
+): Promise<{ ok: boolean; error?: string }> {
+  const report: FleetReport = {
+    kioskId: config.id,
+    name: config.name,
+    location: config.location,
+    sentAt: new Date(options.now).toISOString(),
+    status,
+    extras,
+  };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  try {
+    const res = await (options.fetchImpl ?? fetch)(statusUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(report),
+      signal: controller.signal,
+      keepalive: true,
+    });
+    return res.ok ? { ok: true } : { ok: false, error: `HTTP ${res.status}` };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,431 @@
+import {
+  BundleError,
+  isSafePath,
+  parseIndexShard,
+  parseManifest,
+  sha256Hex,
+  verifySignature,
+  type FileRef,
+  type IndexShard,
+  type ItemFile,
+  type JwkP256,
+  type Manifest,
+} from '../content/bundle.ts';
+import type { CommitExtras, Store, StoredObject, VersionRecord } from '../data/db.ts';
+import { SyncError } from './errors.ts';
+import type { FetchedBytes } from './http.ts';
+import { raiseFloor, trustedNow, type TimeFloor } from './time.ts';
+
+/** Where bundle files come from: an HTTP server, or files chosen in the admin panel. */
+export interface BundleSource {
+  /** Reads one file of the bundle, bounded by `maxBytes` and the declared size. */
+  read(path: string, limits: { maxBytes: number; expectedSize?: number }): Promise<FetchedBytes>;
+  /** Every path the source holds, when it can list them (a sideload): unlisted ones are refused. */
+  list?(): string[];
+}
+
+/** A trusted key: from the kiosk configuration, or learned from `nextKeys`. */
+export interface TrustedKeyRef {
+  id: string;
+  jwk: JwkP256;
+  demo?: boolean;
+}
+
+/** Steps of an ingest, reported as they start (the kill test logs them). */
+export const INGEST_PHASES = [
+  'manifest',
+  'verify',
+  'shards',
+  'items',
+  'commit',
+  'switched',
+  'gc',
+] as const;
+export type IngestPhase = (typeof INGEST_PHASES)[number];
+
+export interface IngestOptions {
+  store: Store;
+  /** Keys from the kiosk configuration; keys learned from `nextKeys` are added from storage. */
+  trustedKeys: readonly TrustedKeyRef[];
+  bundleId?: string;
+  limits: { maxFileBytes: number; maxBundleBytes: number };
+  /** Device clock, injectable for tests. */
+  now?: () => number;
+  /** Parallel downloads. */
+  concurrency?: number;
+  onPhase?: (phase: IngestPhase) => void;
+  onProgress?: (done: number, total: number) => void;
+  /** Storage estimate, injectable for tests. */
+  estimate?: () => Promise<{ usage?: number; quota?: number }>;
+  /** Replaces the one-transaction commit. Only the kill test's control uses it. */
+  commit?: (record: VersionRecord, objects: StoredObject[], extras: CommitExtras) => Promise<void>;
+}
+
+/** Timings of one ingest, in milliseconds from its start. */
+export interface IngestTimings {
+  manifest: number;
+  verified: number;
+  downloaded: number;
+  committed: number;
+  total: number;
+}
+
+export interface IngestResult {
+  outcome: 'switched' | 'not-modified';
+  version: number | null;
+  manifestEtag: string | null;
+  httpDate: number | null;
+  bytesDownloaded: number;
+  filesDownloaded: number;
+  filesReused: number;
+  timings: IngestTimings;
+}
+
+/** The manifest's own size limit: a manifest lists shards, not items, so it stays small. */
+const MAX_MANIFEST_BYTES = 4_000_000;
+const MAX_SIG_BYTES = 512;
+
+/**
+ * Verifies a bundle from `source` and, when it is acceptable, writes it and
+ * switches to it in one transaction. Every check runs before the transaction;
+ * any failure throws a {@link SyncError} and leaves the active version as it was.
+ */
+export async function ingestBundle(
+  source: BundleSource,
+  options: IngestOptions,
+): Promise<IngestResult> {
+  const clock = options.now ?? Date.now;
+  const t0 = performance.now();
+  const since = () => performance.now() - t0;
+  const phase = (p: IngestPhase) => options.onPhase?.(p);
+  const { store, limits } = options;
+  let bytesDownloaded = 0;
+  let filesDownloaded = 0;
+
+  phase('manifest');
+  const manifestFile = await source.read('manifest.json', { maxBytes: MAX_MANIFEST_BYTES });
+  const timings: IngestTimings = {
+    manifest: since(),
+    verified: 0,
+    downloaded: 0,
+    committed: 0,
+    total: 0,
+  };
+  if (manifestFile.notModified) {
+    return {
+      outcome: 'not-modified',
+      version: null,
+      manifestEtag: manifestFile.etag,
+      httpDate: manifestFile.date,
+      bytesDownloaded: 0,
+      filesDownloaded: 0,
+      filesReused: 0,
+      timings: { ...timings, total: since() },
+    };
+  }
+  const sigFile = await source.read('manifest.sig', { maxBytes: MAX_SIG_BYTES });
+  bytesDownloaded += manifestFile.bytes.length + sigFile.bytes.length;
+
+  phase('verify');
+  const [learned, floor, active, highest] = await Promise.all([
+    store.getMeta('learnedKeys'),
+    store.getMeta('timeFloor'),
+    store.activeVersion(),
+    store.getMeta('highestVersion'),
+  ]);
+  const keys: TrustedKeyRef[] = [...options.trustedKeys, ...(learned ?? [])];
+  const sigText = new TextDecoder().decode(sigFile.bytes);
+  // The signature is checked on the exact bytes received, before any parsing.
+  const keyId = await verifySignature(manifestFile.bytes, sigText, keys);
+  if (!keyId) {
+    throw new SyncError(
+      'signature',
+      '内容包签名无效：清单被篡改，或不是由受信任的密钥签署',
+      'manifest.json',
+    );
+  }
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(manifestFile.bytes, limits);
+  } catch (err) {
+    throw bundleProblem(err);
+  }
+  const now = trustedNow(clock(), raiseFloor(floor, { httpDate: manifestFile.date }));
+  checkManifest(manifest, options.bundleId, Math.max(active?.version ?? 0, highest ?? 0), now);
+  timings.verified = since();
+
+  phase('shards');
+  const listed = new Map<string, FileRef>();
+  for (const ref of [...manifest.indexes, ...manifest.files]) listed.set(ref.path, ref);
+  const stored = await store.storedHashes();
+  const storedShards = await store.getObjects(
+    manifest.indexes.filter((r) => stored.has(r.sha256)).map((r) => r.sha256),
+  );
+  const newObjects: StoredObject[] = [];
+  const download = async (ref: FileRef): Promise<Uint8Array> => {
+    if (!isSafePath(ref.path)) {
+      throw new SyncError('unsafe-path', `内容包含有不安全的路径：${ref.path}`, ref.path);
+    }
+    const got = await source.read(ref.path, {
+      maxBytes: limits.maxFileBytes,
+      expectedSize: ref.size,
+    });
+    if (got.bytes.length !== ref.size) {
+      throw new SyncError(
+        got.bytes.length > ref.size ? 'oversized' : 'truncated',
+        `文件 ${ref.path} 大小不符（${got.bytes.length}，清单为 ${ref.size} 字节）`,
+        ref.path,
+      );
+    }
+    if ((await sha256Hex(got.bytes)) !== ref.sha256) {
+      throw new SyncError('hash', `文件校验失败（内容被篡改或损坏）：${ref.path}`, ref.path);
+    }
+    bytesDownloaded += got.bytes.length;
+    filesDownloaded++;
+    return got.bytes;
+  };
+
+  const shards: IndexShard[] = [];
+  const missingShards = manifest.indexes.filter((r) => !storedShards.has(r.sha256));
+  for (const ref of manifest.indexes) {
+    const row = storedShards.get(ref.sha256);
+    if (row) shards.push(row.json as IndexShard);
+  }
+  await pool(missingShards, options.concurrency ?? 8, async (ref) => {
+    const bytes = await download(ref);
+    let shard: IndexShard;
+    try {
+      shard = parseIndexShard(ref.path, bytes, limits.maxFileBytes);
+    } catch (err) {
+      throw bundleProblem(err);
+    }
+    shards.push(shard);
+    newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'shard', json: shard });
+  });
+
+  const itemRefs: (FileRef & { id: string })[] = [];
+  const ids = new Set<string>();
+  for (const shard of shards) {
+    for (const ref of shard.items) {
+      if (ids.has(ref.id)) {
+        throw new SyncError('manifest', `内容包中条目 ${ref.id} 重复出现`, 'manifest.json');
+      }
+      ids.add(ref.id);
+      itemRefs.push(ref);
+      listed.set(ref.path, ref);
+    }
+  }
+  if (itemRefs.length !== manifest.itemCount) {
+    throw new SyncError(
+      'manifest',
+      `内容清单声明 ${manifest.itemCount} 个条目，索引中实际为 ${itemRefs.length} 个`,
+      'manifest.json',
+    );
+  }
+  if (source.list) {
+    const allowed = new Set(['manifest.json', 'manifest.sig', 'alerts.json', 'alerts.sig']);
+    const extra = source.list().filter((p) => !allowed.has(p) && !listed.has(p));
+    if (extra.length) {
+      throw new SyncError(
+        'unlisted',
+        `内容包含有清单未列出的文件：${extra.slice(0, 3).join('、')}`,
+        extra[0],
+      );
+    }
+  }
+
+  phase('items');
+  const missingItems = itemRefs.filter((r) => !stored.has(r.sha256));
+  const missingFiles = manifest.files.filter((r) => !stored.has(r.sha256));
+  const needed = [...missingItems, ...missingFiles].reduce((n, r) => n + r.size, 0);
+  await checkQuota(needed, options.estimate);
+  const total = missingItems.length + missingFiles.length;
+  let done = 0;
+  const seen = new Set<string>();
+  await pool(missingItems, options.concurrency ?? 8, async (ref) => {
+    const bytes = await download(ref);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      throw new SyncError('manifest', `条目文件 ${ref.path} 不是有效的 JSON`, ref.path);
+    }
+    const file = parsed as ItemFile<{ id?: unknown }>;
+    if (
+      typeof file !== 'object' ||
+      file === null ||
+      typeof file.item !== 'object' ||
+      file.item?.id !== ref.id
+    ) {
+      throw new SyncError(
+        'manifest',
+        `条目文件 ${ref.path} 不是条目 ${ref.id} 的 {item}`,
+        ref.path,
+      );
+    }
+    if (!seen.has(ref.sha256)) {
+      seen.add(ref.sha256);
+      newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'item', json: file });
+    }
+    options.onProgress?.(++done, total);
+  });
+  await pool(missingFiles, 4, async (ref) => {
+    const bytes = await download(ref);
+    const copy = bytes.slice().buffer;
+    newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'file', bytes: copy });
+    options.onProgress?.(++done, total);
+  });
+  timings.downloaded = since();
+
+  const allObjects = new Set<string>([
+    ...manifest.indexes.map((r) => r.sha256),
+    ...itemRefs.map((r) => r.sha256),
+    ...manifest.files.map((r) => r.sha256),
+  ]);
+  const demo = options.trustedKeys.find((k) => k.id === keyId)?.demo ?? false;
+  const record: VersionRecord = {
+    version: manifest.version,
+    bundleId: manifest.bundleId,
+    generatedAt: manifest.generatedAt,
+    expiresAt: manifest.expiresAt,
+    keyId,
+    demo,
+    itemCount: itemRefs.length,
+    totalBytes: manifest.totalBytes,
+    committedAt: new Date(clock()).toISOString(),
+    items: itemRefs.map((r) => [r.id, r.sha256]),
+    objects: [...allObjects],
+    files: manifest.files.map((f) => ({
+      role: f.role,
+      sha256: f.sha256,
+      ...(f.name ? { name: f.name } : {}),
+    })),
+  };
+  const extras: CommitExtras = {
+    timeFloor: raiseFloor(floor, {
+      generatedAt: Date.parse(manifest.generatedAt),
+      httpDate: manifestFile.date,
+    }),
+  };
+  if (manifest.nextKeys?.length) {
+    const merged = new Map((learned ?? []).map((k) => [k.id, k]));
+    for (const k of manifest.nextKeys) {
+      merged.set(k.id, { id: k.id, jwk: k.jwk, fromVersion: manifest.version });
+    }
+    extras.learnedKeys = [...merged.values()];
+  }
+
+  phase('commit');
+  try {
+    await (options.commit ?? store.commitVersion.bind(store))(record, newObjects, extras);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'QuotaExceededError') {
+      throw new SyncError('quota', '存储空间不足，新版本未能保存（继续显示当前版本）');
+    }
+    const name = err instanceof Error ? err.name : 'Error';
+    const message = err instanceof Error ? err.message : String(err);
+    throw new SyncError('storage', `本地数据库写入失败（${name}：${message}）`);
+  }
+  timings.committed = since();
+  phase('switched');
+
+  phase('gc');
+  await store.collectGarbage().catch((err: unknown) => {
+    // Orphans only cost space; the next switch collects them.
+    console.warn('[gongkai] garbage collection failed', err);
+  });
+  timings.total = since();
+  return {
+    outcome: 'switched',
+    version: manifest.version,
+    manifestEtag: manifestFile.etag,
+    httpDate: manifestFile.date,
+    bytesDownloaded,
+    filesDownloaded,
+    filesReused: allObjects.size - filesDownloaded,
+    timings,
+  };
+}
+
+/** The policy checks on a verified, parsed manifest. */
+export function checkManifest(
+  manifest: Manifest,
+  bundleId: string | undefined,
+  currentVersion: number,
+  now: number,
+): void {
+  if (bundleId && manifest.bundleId !== bundleId) {
+    throw new SyncError(
+      'bundle-id',
+      `内容包标识不符：收到 ${manifest.bundleId}，本机应为 ${bundleId}`,
+      'manifest.json',
+    );
+  }
+  if (manifest.version <= currentVersion) {
+    throw new SyncError(
+      'rollback',
+      `拒绝旧版本：内容包版本 ${manifest.version} 不高于本机已有的版本 ${currentVersion}（防止回滚或重放）`,
+      'manifest.json',
+    );
+  }
+  if (Date.parse(manifest.expiresAt) <= now) {
+    throw new SyncError(
+      'expired',
+      `内容包已过期（有效期至 ${manifest.expiresAt}），未予采用`,
+      'manifest.json',
+    );
+  }
+}
+
+function bundleProblem(err: unknown): SyncError {
+  if (err instanceof BundleError) {
+    const code = /not a safe relative path/.test(err.reason)
+      ? 'unsafe-path'
+      : /over the limit/.test(err.reason)
+        ? 'oversized'
+        : 'manifest';
+    return new SyncError(code, `内容包格式错误：${err.file}：${err.reason}`, err.file);
+  }
+  return new SyncError('manifest', `内容包格式错误：${String(err)}`);
+}
+
+async function checkQuota(needed: number, estimate: IngestOptions['estimate']): Promise<void> {
+  if (needed === 0) return;
+  const get = estimate ?? (() => navigator.storage?.estimate?.() ?? Promise.resolve({}));
+  let est: { usage?: number; quota?: number };
+  try {
+    est = await get();
+  } catch {
+    return;
+  }
+  if (est.quota === undefined) return;
+  const free = est.quota - (est.usage ?? 0);
+  // Structured clones take more room than the JSON bytes; leave a margin. The
+  // estimate can be optimistic, so a QuotaExceededError at commit is still handled.
+  if (free < needed * 1.5) {
+    throw new SyncError(
+      'quota',
+      `存储空间不足：需要约 ${Math.ceil(needed / 1e6)} MB，可用约 ${Math.floor(free / 1e6)} MB（继续显示当前版本）`,
+    );
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; the first failure stops the rest. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export type { TimeFloor };

@@ -1,0 +1,79 @@
+import { SyncError } from './errors.ts';
+import { fetchBytes, type FetchedBytes } from './http.ts';
+import type { BundleSource } from './ingest.ts';
+
+/** Options of an HTTP bundle source. */
+export interface HttpSourceOptions {
+  /** Per-file timeout. */
+  timeoutMs: number;
+  /** ETag of the last manifest seen, for a conditional request. */
+  manifestEtag?: string | null;
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * Bundle files from any static HTTP host: paths are resolved against the
+ * manifest URL, so a bundle can live under any prefix, on a LAN mirror or a CDN.
+ */
+export function httpSource(manifestUrl: string, options: HttpSourceOptions): BundleSource {
+  const base = new URL(manifestUrl);
+  return {
+    read(path, limits) {
+      const url = path === 'manifest.json' ? base.href : new URL(path, base).href;
+      return fetchBytes(url, path, {
+        ...limits,
+        timeoutMs: options.timeoutMs,
+        etag: path === 'manifest.json' ? options.manifestEtag : null,
+        fetchImpl: options.fetchImpl,
+      });
+    },
+  };
+}
+
+/** A file chosen in the admin panel: a path relative to the bundle root and its contents. */
+export interface SideloadFile {
+  path: string;
+  blob: Blob;
+}
+
+/**
+ * Bundle files chosen from a folder in the admin panel (`webkitdirectory`).
+ * The folder's own name is stripped; listing lets the ingest refuse files the
+ * manifest does not list.
+ */
+export function fileSource(files: readonly SideloadFile[]): BundleSource {
+  const byPath = new Map(files.map((f) => [f.path, f.blob]));
+  return {
+    list: () => [...byPath.keys()],
+    async read(path, limits): Promise<FetchedBytes> {
+      const blob = byPath.get(path);
+      if (!blob) throw new SyncError('not-found', `所选文件夹中缺少 ${path}`, path);
+      const limit = Math.min(limits.maxBytes, limits.expectedSize ?? limits.maxBytes);
+      if (blob.size > limit) {
+        throw new SyncError(
+          'oversized',
+          `文件 ${path} 超过大小限制（${blob.size} > ${limit} 字节）`,
+          path,
+        );
+      }
+      return {
+        notModified: false,
+        bytes: new Uint8Array(await blob.arrayBuffer()),
+        etag: null,
+        date: null,
+      };
+    },
+  };
+}
+
+/**
+ * Paths of files picked with `webkitdirectory`, relative to the bundle root.
+ * `webkitRelativePath` starts with the chosen folder's name; if the folder
+ * holds the bundle one level down, that level is stripped too.
+ */
+export function sideloadFiles(files: readonly File[]): SideloadFile[] {
+  const rel = files.map((f) => (f.webkitRelativePath || f.name).split('/'));
+  const manifest = rel.find((parts) => parts[parts.length - 1] === 'manifest.json');
+  const depth = manifest ? manifest.length - 1 : 1;
+  return files.map((f, i) => ({ path: rel[i].slice(depth).join('/') || f.name, blob: f }));
+}

@@ -1,0 +1,59 @@
+import type { SyncErrorCode } from './errors.ts';
+
+/** What the sync engine is doing right now. */
+export type SyncActivity = 'idle' | 'checking' | 'downloading' | 'committing';
+
+/** The status the UI, the admin panel and fleet reports read. Times are ISO strings. */
+export interface SyncStatus {
+  activity: SyncActivity;
+  activeVersion: number | null;
+  activeGeneratedAt: string | null;
+  activeExpiresAt: string | null;
+  itemCount: number;
+  /** Past expiresAt by trustedNow: keep showing, with a stale-content banner. */
+  stale: boolean;
+  lastCheck: string | null;
+  lastSuccess: string | null;
+  /** The last failure, in plain words (Chinese, for the screen); null after a success. */
+  lastError: { code: SyncErrorCode; message: string; at: string } | null;
+  consecutiveFailures: number;
+  nextCheck: string | null;
+  /** Bytes the origin uses (navigator.storage.estimate), when known. */
+  bytesStored: number | null;
+  /** Answer of navigator.storage.persist(), or null when unsupported. */
+  persisted: boolean | null;
+  trustedNow: string;
+  /** How far the device clock is behind trustedNow (0 when within tolerance). */
+  clockSkewMs: number;
+  /** Files downloaded / to download during an update. */
+  progress: { done: number; total: number } | null;
+  alertsSequence: number;
+  lastAlertsCheck: string | null;
+  /** Set when the database was deleted and rebuilt at start. */
+  recovered: string | null;
+}
+
+/** A status before anything happened. */
+export function initialStatus(now: number): SyncStatus {
+  return {
+    activity: 'idle',
+    activeVersion: null,
+    activeGeneratedAt: null,
+    activeExpiresAt: null,
+    itemCount: 0,
+    stale: false,
+    lastCheck: null,
+    lastSuccess: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    nextCheck: null,
+    bytesStored: null,
+    persisted: null,
+    trustedNow: new Date(now).toISOString(),
+    clockSkewMs: 0,
+    progress: null,
+    alertsSequence: 0,
+    lastAlertsCheck: null,
+    recovered: null,
+  };
+}

@@ -1,0 +1,47 @@
+/** Floors of the kiosk's notion of "now", persisted across restarts. */
+export interface TimeFloor {
+  /** Newest verified manifest generatedAt (ms since the epoch). */
+  generatedAt: number;
+  /** Last HTTP Date header seen from the content server (ms since the epoch). */
+  httpDate: number;
+}
+
+/**
+ * trustedNow = the latest of the device clock, the newest verified generatedAt
+ * and the last HTTP Date header. A clock that was set back (no RTC battery, no
+ * NTP while offline) can therefore never make an expired or older bundle look
+ * acceptable.
+ */
+export function trustedNow(deviceNow: number, floor: TimeFloor | undefined): number {
+  return Math.max(deviceNow, floor?.generatedAt ?? 0, floor?.httpDate ?? 0);
+}
+
+/** Skew under this is ordinary clock drift and not reported. */
+export const SKEW_TOLERANCE_MS = 5 * 60_000;
+
+/** How far the device clock is behind trustedNow, or 0 within tolerance. */
+export function clockSkewMs(deviceNow: number, floor: TimeFloor | undefined): number {
+  const skew = trustedNow(deviceNow, floor) - deviceNow;
+  return skew > SKEW_TOLERANCE_MS ? skew : 0;
+}
+
+/** Raises the floor with new observations (never lowers it). */
+export function raiseFloor(
+  floor: TimeFloor | undefined,
+  seen: { generatedAt?: number; httpDate?: number | null },
+): TimeFloor {
+  return {
+    generatedAt: Math.max(floor?.generatedAt ?? 0, seen.generatedAt ?? 0),
+    httpDate: Math.max(floor?.httpDate ?? 0, seen.httpDate ?? 0),
+  };
+}
+
+/** A duration in plain Chinese: 3 天 4 小时, 25 分钟. */
+export function describeDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} 分钟`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} 小时${minutes % 60 ? ` ${minutes % 60} 分钟` : ''}`;
+  const days = Math.floor(hours / 24);
+  return `${days} 天${hours % 24 ? ` ${hours % 24} 小时` : ''}`;
+}
