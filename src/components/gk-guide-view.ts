@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Guide } from '../content/types.ts';
-import { qrCode } from './gk-notice-view.ts';
 import { sharedStyles } from './theme.ts';
 import { t, type UiKey, type UiLang } from './i18n.ts';
 import './gk-flowchart.ts';
+import './gk-qr.ts';
 
 /**
  * The office-guide reader (办事指南): materials as a checklist the visitor can
@@ -113,7 +113,7 @@ export class GkGuideView extends LitElement {
         ${
           g.onlineUrl
             ? html`<div class="qrbox">
-                ${qrCode(g.onlineUrl, t(L, 'onlineService'))}${t(L, 'onlineService')}
+                <gk-qr class="qr" .value=${g.onlineUrl} .label=${t(L, 'onlineService')}></gk-qr>${t(L, 'onlineService')}
               </div>`
             : nothing
         }

@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { itemTitle, type Item, type Notice } from '../content/types.ts';
+import { IdleController } from '../display/idle.ts';
 import {
-  IdleResetController,
   KIOSK_DEFAULT_SETTINGS,
   freshSession,
   type VisitorSession,
@@ -157,11 +157,8 @@ export class GkKiosk extends LitElement {
 
   @query('main') private _main!: HTMLElement | null;
 
-  private readonly _idle = new IdleResetController(this, {
-    timeoutMs: 90_000,
-    isActive: () => this._session.screen !== 'attract',
-    onIdle: () => this.resetSession('idle'),
-  });
+  private _idle: IdleController | null = null;
+  private _idleMs = 0;
   private _speech: SpeechController | null = null;
 
   /** The current session (read-only copy, for the shell and tests). */
@@ -180,14 +177,13 @@ export class GkKiosk extends LitElement {
     this._message = '';
     if (this._main) this._main.scrollTop = 0;
     this.dispatchEvent(new SessionResetEvent(reason));
-    this._idle.restart();
   }
 
   /** Opens the home screen as if a visitor touched the attract loop. */
   startSession(): void {
     this._session = { ...freshSession(this.defaults), screen: 'home' };
     this.dispatchEvent(new SessionStartEvent());
-    this._idle.restart();
+    this._idle?.poke();
   }
 
   override connectedCallback(): void {
@@ -197,6 +193,7 @@ export class GkKiosk extends LitElement {
     this.addEventListener('selectstart', this._onSelectStart);
     this.addEventListener('click', this._onAnyClick, { capture: true });
     this._speech ??= new SpeechController(this, this.speechEngine, this.makeUtterance);
+    this._idle ??= this._makeIdle();
   }
 
   override disconnectedCallback(): void {
@@ -210,7 +207,12 @@ export class GkKiosk extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('defaults') && this._session.screen === 'attract')
       this._session = freshSession(this.defaults, 'attract');
-    if (changed.has('idleSeconds')) this._idle.setTimeoutMs(this.idleSeconds * 1000);
+    if (changed.has('idleSeconds') && this._idle && this._idleMs !== this.idleSeconds * 1000) {
+      // The idle time is fixed per controller: swap in one with the new time.
+      this._idle.hostDisconnected();
+      this.removeController(this._idle);
+      this._idle = this._makeIdle();
+    }
   }
 
   protected override updated(): void {
@@ -298,6 +300,16 @@ export class GkKiosk extends LitElement {
                   : nothing
         }
       </main>`;
+  }
+
+  private _makeIdle(): IdleController {
+    this._idleMs = this.idleSeconds * 1000;
+    return new IdleController(this, {
+      timeoutMs: this._idleMs,
+      onIdle: () => {
+        if (this._session.screen !== 'attract') this.resetSession('idle');
+      },
+    });
   }
 
   /** A few titles' first words as example queries for the empty state. */

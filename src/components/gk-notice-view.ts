@@ -1,33 +1,11 @@
-import { LitElement, css, html, nothing, svg } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import DOMPurify from 'dompurify';
-import QRCode from 'qrcode';
 import type { Notice } from '../content/types.ts';
 import { sharedStyles } from './theme.ts';
 import { t, type UiLang } from './i18n.ts';
-
-/**
- * A QR code as an SVG of dark modules (the qrcode package's matrix drawn
- * with Lit `svg`, so no innerHTML and no data: image is needed under the CSP).
- */
-export function qrCode(text: string, label: string) {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const n = modules.size;
-  let d = '';
-  for (let r = 0; r < n; r++)
-    for (let c = 0; c < n; c++) if (modules.get(r, c)) d += `M${c + 4} ${r + 4}h1v1h-1z`;
-  const size = n + 8;
-  return html`<svg
-    class="qr"
-    role="img"
-    aria-label=${label}
-    viewBox="0 0 ${size} ${size}"
-    shape-rendering="crispEdges"
-  >
-    ${svg`<rect width=${size} height=${size} fill="#fff"></rect><path d=${d} fill="#000"></path>`}
-  </svg>`;
-}
+import './gk-qr.ts';
 
 /** External links found in a body: they are shown as QR codes, never followed. */
 export interface SanitisedBody {
@@ -182,7 +160,7 @@ export class GkNoticeView extends LitElement {
         </div>
         ${
           url
-            ? html`<div class="qrbox">${qrCode(url, t(L, 'scanToOpen'))}${t(L, 'scanToOpen')}</div>`
+            ? html`<div class="qrbox"><gk-qr class="qr" .value=${url} .label=${t(L, 'scanToOpen')}></gk-qr>${t(L, 'scanToOpen')}</div>`
             : nothing
         }
       </div>
@@ -216,7 +194,7 @@ export class GkNoticeView extends LitElement {
           ? html`<h2>${t(L, 'externalLink')}</h2>
               <div class="links">
                 ${body.links.map(
-                  (l) => html`<div class="qrbox">${qrCode(l.href, c(l.text))}${c(l.text)}</div>`,
+                  (l) => html`<div class="qrbox"><gk-qr class="qr" .value=${l.href} .label=${c(l.text)}></gk-qr>${c(l.text)}</div>`,
                 )}
               </div>`
           : nothing
