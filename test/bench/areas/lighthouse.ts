@@ -1,0 +1,128 @@
+// Lighthouse performance, accessibility and best-practices scores of the built
+// app, with the desktop preset, against the system Chromium launched here
+// with --remote-debugging-port (no chrome-launcher download path involved).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import lighthouse from 'lighthouse';
+import desktopConfig from 'lighthouse/core/config/desktop-config.js';
+import { servePreview } from '../../helpers/browser.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../helpers/chromium.mjs';
+import { repeat } from '../lib/stats.ts';
+import type { Area, AreaResult, Measurement } from '../lib/types.ts';
+
+const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
+
+/** Targets from the PWA (performance, best practices) and touch-kiosk (accessibility) issues. */
+const TARGETS: Record<(typeof CATEGORIES)[number], number> = {
+  performance: 0.95,
+  accessibility: 0.95,
+  'best-practices': 0.95,
+};
+
+const AUDITS = [
+  ['first-contentful-paint', 'first contentful paint'],
+  ['largest-contentful-paint', 'largest contentful paint'],
+  ['total-blocking-time', 'total blocking time'],
+] as const;
+
+/** Starts Chromium with a DevTools port and resolves once it listens. */
+async function startChromium(profile: string): Promise<{ port: number; proc: ChildProcess }> {
+  const exe = findChromium();
+  if (!exe) throw new Error('No Chromium found: run `node test/find-chromium.mjs`.');
+  const proc = spawn(
+    exe,
+    [
+      ...CHROMIUM_ARGS,
+      '--headless=new',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(
+      () => reject(new Error(`Chromium gave no DevTools port: ${err.slice(-300)}`)),
+      20_000,
+    );
+    proc.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`Chromium exited (${code}): ${err.slice(-300)}`)));
+  });
+  return { port, proc };
+}
+
+export const lighthouseArea: Area = {
+  id: 'lighthouse',
+  title: 'Lighthouse',
+  description:
+    'Lighthouse 12 scores (0–1) of the built app served by `vite preview` (with its CSP headers) on loopback, desktop preset (`lighthouse/core/config/desktop-config.js`: 1350×940, simulated throttling of 40 ms RTT, 10 Mbit/s, CPU ×1), against the system Chromium started here with `--remote-debugging-port`. Lighthouse clears storage before each run, so every run is a first visit. 3 runs.',
+  async run(ctx): Promise<AreaResult> {
+    if (!existsSync(join(ctx.distDir, 'index.html'))) {
+      return { status: 'not-measured', reason: 'no dist/index.html: run `npm run build` first' };
+    }
+    const { url, server } = await servePreview();
+    const profile = mkdtempSync(join(ctx.cacheDir, 'lh-profile-'));
+    const { port, proc } = await startChromium(profile);
+    const runs = Math.min(3, ctx.runs);
+    try {
+      const results = await repeat(runs, async (i) => {
+        ctx.progress(`lighthouse run ${i + 1}/${runs}`);
+        const out = await lighthouse(
+          url,
+          { port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] },
+          desktopConfig,
+        );
+        if (!out) throw new Error('lighthouse returned no result');
+        const lhr = out.lhr;
+        if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
+        const scores = CATEGORIES.map((c) => {
+          const s = lhr.categories[c]?.score;
+          if (typeof s !== 'number')
+            throw new Error(`lighthouse: no ${c} score (${lhr.runWarnings.join('; ')})`);
+          return s;
+        });
+        const failing = CATEGORIES.flatMap((c) =>
+          (lhr.categories[c]?.auditRefs ?? [])
+            .filter((r) => r.weight > 0 && (lhr.audits[r.id]?.score ?? 1) < 1)
+            .map((r) => `${c}: ${r.id}`),
+        );
+        const metrics = AUDITS.map(([id]) => lhr.audits[id]?.numericValue ?? NaN);
+        return { scores, failing, metrics };
+      });
+      const rows: Measurement[] = CATEGORIES.map((c, i) => ({
+        metric: `${c} score`,
+        unit: 'score' as const,
+        samples: results.map((r) => r.scores[i]),
+        target: { op: '>=' as const, value: TARGETS[c] },
+      }));
+      AUDITS.forEach(([, label], i) => {
+        const samples = results.map((r) => r.metrics[i]).filter((x) => Number.isFinite(x));
+        if (samples.length) rows.push({ metric: `${label} (simulated)`, unit: 'ms', samples });
+      });
+      const failing = [...new Set(results.flatMap((r) => r.failing))];
+      return {
+        status: 'measured',
+        rows,
+        notes: [
+          failing.length
+            ? `Audits not fully passed in at least one run: ${failing.map((f) => `\`${f}\``).join(', ')}.`
+            : 'Every weighted audit passed in every run.',
+        ],
+      };
+    } finally {
+      proc.kill();
+      await new Promise((r) => setTimeout(r, 300));
+      rmSync(profile, { recursive: true, force: true });
+      await server.close();
+    }
+  },
+};

@@ -1,0 +1,150 @@
+// `npm run bench [-- --only <area>[,<area>…]] [--runs N] [--no-write]`
+//
+// Runs every benchmark area in test/bench/areas/ (in Chromium, and in Node
+// where Node is the real runtime), prints a plain table and writes
+// docs/benchmarks.md. An area whose code has not landed reports
+// "not measured (reason)"; an area that throws is reported as FAILED and
+// makes the exit code 1, the others still run.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchChromium } from '../helpers/browser.ts';
+import { AREAS } from './areas/index.ts';
+import { consoleReport, documentMarkdown, formatNumber } from './lib/format.ts';
+import { machineInfo } from './lib/machine.ts';
+import type { AreaReport, BenchContext } from './lib/types.ts';
+
+interface Options {
+  only: string[];
+  runs: number;
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { only: [], runs: 5, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`bench: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--only') opts.only.push(...value().split(','));
+    else if (a.startsWith('--only=')) opts.only.push(...a.slice(7).split(','));
+    else if (a === '--runs') opts.runs = Number(value());
+    else if (a === '--no-write') opts.write = false;
+    else throw new Error(`bench: unknown argument ${a} (use --only <area>, --runs N, --no-write)`);
+  }
+  const known = AREAS.map((x) => x.id);
+  for (const id of opts.only) {
+    if (!known.includes(id))
+      throw new Error(`bench: unknown area "${id}"; areas: ${known.join(', ')}`);
+  }
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('bench: --runs must be ≥ 1');
+  return opts;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const root = resolve(import.meta.dirname, '../..');
+  process.chdir(root);
+  const t0 = performance.now();
+  const elapsed = () => ((performance.now() - t0) / 1000).toFixed(1).padStart(6);
+  let current = '';
+  const ctx: BenchContext = {
+    root,
+    distDir: join(root, 'dist'),
+    cacheDir: join(root, '.bench-cache'),
+    runs: opts.runs,
+    slowRuns: Math.min(3, opts.runs),
+    progress: (m) => process.stderr.write(`[bench ${elapsed()} s] ${current}: ${m}\n`),
+    launchChromium,
+  };
+  mkdirSync(ctx.cacheDir, { recursive: true });
+  if (!existsSync(join(ctx.distDir, 'index.html'))) {
+    process.stderr.write(
+      '[bench] dist/ has no build: size, start and lighthouse need `npm run build` first\n',
+    );
+  } else if (newestMtime(join(root, 'src')) > statSync(join(ctx.distDir, 'index.html')).mtimeMs) {
+    process.stderr.write(
+      '[bench] warning: src/ changed after the last build; run `npm run build` for current figures\n',
+    );
+  }
+
+  const probe = await launchChromium();
+  const machine = await machineInfo(probe);
+  await probe.close();
+
+  const selected = opts.only.length ? AREAS.filter((a) => opts.only.includes(a.id)) : AREAS;
+  const reports: AreaReport[] = [];
+  for (const area of selected) {
+    current = area.id;
+    ctx.progress('start');
+    const started = performance.now();
+    const measuredAt = new Date().toISOString();
+    let result: AreaReport['result'];
+    try {
+      result = await area.run(ctx);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      result = { status: 'failed', error: msg.split('\n')[0] };
+      process.stderr.write(`${err instanceof Error && err.stack ? err.stack : msg}\n`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    ctx.progress(
+      result.status === 'measured'
+        ? `done in ${formatNumber(seconds)} s`
+        : `${result.status} (${formatNumber(seconds)} s)`,
+    );
+    reports.push({
+      id: area.id,
+      title: area.title,
+      description: area.description,
+      result,
+      measuredAt,
+      seconds,
+    });
+  }
+  const totalSeconds = (performance.now() - t0) / 1000;
+
+  process.stdout.write(`\n${consoleReport(reports)}\n\n`);
+  process.stdout.write(
+    `total ${formatNumber(totalSeconds)} s on ${machine.cpu} (${machine.cores} cores), Chromium ${machine.chromium}, Node ${machine.node}\n`,
+  );
+
+  if (opts.write) {
+    const file = join(root, 'docs/benchmarks.md');
+    const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const command = `npm run bench${opts.only.length ? ` -- --only ${opts.only.join(',')}` : ''}`;
+    writeFileSync(
+      file,
+      documentMarkdown(
+        machine,
+        new Date().toISOString(),
+        AREAS.map((a) => a.id),
+        reports,
+        previous,
+        totalSeconds,
+        command,
+      ),
+    );
+    process.stdout.write(`wrote docs/benchmarks.md\n`);
+  }
+  return reports.some((r) => r.result.status === 'failed') ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  },
+);
