@@ -142,14 +142,17 @@ export class KioskUpdater {
   private refresh(): void {
     const reg = this.registration;
     if (!reg || this.applying) return;
-    const state = reg.installing ? 'installing' : reg.waiting ? 'waiting' : 'current';
+    // During its statechange to redundant, a failed worker may still sit in `installing`.
+    const installing = reg.installing !== null && reg.installing.state !== 'redundant';
+    const state = installing ? 'installing' : reg.waiting ? 'waiting' : 'current';
     if (this.options.status.get().state !== state) this.options.status.update({ state });
   }
 
   /** Activates the waiting worker if there is one and nobody is using the kiosk. */
   private maybeApply(why: 'idle' | 'check' | 'installed'): void {
     const waiting = this.registration?.waiting;
-    if (!waiting || this.applying || this.stopped) return;
+    // No active worker means a first install: it activates on its own, nothing to reload.
+    if (!waiting || !this.registration?.active || this.applying || this.stopped) return;
     if (!this.idle.idle) return;
     this.applying = true;
     this.options.status.update({ state: 'applying' });
@@ -184,6 +187,7 @@ export class KioskUpdater {
         this.refresh();
       } else if (worker.state === 'activated') {
         worker.removeEventListener('statechange', onState);
+        this.refresh();
       }
     };
     worker.addEventListener('statechange', onState);

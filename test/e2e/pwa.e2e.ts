@@ -1,0 +1,242 @@
+// The service worker on a real loopback server process: offline cold start,
+// safe updates only when no visitor is there, convergence over several
+// deploys, refused broken deploys, and Trusted Types on the online and the
+// offline page. Time in the page runs on Playwright's fake clock (update
+// checks every 30 min and a 90 s idle timeout, from kiosk-config/default.json);
+// the service worker's own lifecycle runs in real time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.mjs';
+import { checkedScreenshot } from '../helpers/browser.ts';
+import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
+import { makeDeploy, type Fault } from '../pwa/deploys.ts';
+import type { PwaStatus } from '../../src/pwa/status.ts';
+
+const config = JSON.parse(readFileSync('kiosk-config/default.json', 'utf8')) as {
+  pwa: { updateCheckMinutes: number };
+  idle: { timeoutSeconds: number };
+};
+const CHECK_MS = config.pwa.updateCheckMinutes * 60_000;
+const IDLE_MS = config.idle.timeoutSeconds * 1000;
+const demoCount = readdirSync('src/content/demo').filter((f) => f.endsWith('.json')).length;
+
+declare global {
+  interface Window {
+    __pwaStatus?: PwaStatus;
+  }
+}
+
+describe('service worker on an unattended kiosk', () => {
+  let work: string;
+  let profile: string;
+  let server: StaticServer;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  const deploy = (label: string, fault?: Fault) => {
+    server.deploy(makeDeploy('dist', join(work, label), label, fault));
+  };
+  const running = () =>
+    page.evaluate(
+      () => document.querySelector('meta[name="gongkai-deploy"]')?.getAttribute('content') ?? null,
+    );
+  const status = () => page.evaluate(() => window.__pwaStatus ?? null);
+
+  const launch = async () => {
+    const executablePath = findChromium();
+    if (!executablePath) throw new Error('No Chromium found: run `node test/find-chromium.mjs`.');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    // The shell's status API: every change is a window event.
+    await context.addInitScript(() =>
+      window.addEventListener('gongkai-pwa-status', (e) => {
+        window.__pwaStatus = (e as CustomEvent<PwaStatus>).detail;
+      }),
+    );
+    await context.clock.install();
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(e.message));
+  };
+
+  /** Moves time forward by `ms`; an active visitor touches the screen every minute of it. */
+  const advance = async (ms: number, visitor: boolean) => {
+    if (!visitor) {
+      await page.clock.fastForward(ms);
+      return;
+    }
+    for (let left = ms; left > 0; left -= 60_000) {
+      await page.mouse.move(100 + (left % 200), 200);
+      await page.clock.fastForward(Math.min(60_000, left));
+    }
+    await page.mouse.move(300, 300);
+  };
+
+  /** Lets real time pass (for the worker) while the visitor keeps touching. */
+  const keepBusy = async (ms: number) => {
+    for (let t = 0; t < ms; t += 250) {
+      await page.mouse.move(100 + (t % 300), 250);
+      await page.waitForTimeout(250);
+    }
+  };
+
+  const waitState = (state: PwaStatus['state'], busy: boolean) =>
+    expect
+      .poll(
+        async () => {
+          if (busy) await page.mouse.move(50 + Math.random() * 100, 100);
+          return (await status())?.state;
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(state);
+
+  beforeAll(async () => {
+    if (!existsSync('dist/sw.js'))
+      throw new Error('dist/sw.js missing: run `npx vite build` first');
+    work = mkdtempSync(join(tmpdir(), 'gk-pwa-'));
+    profile = join(work, 'profile');
+    server = await serveStatic(makeDeploy('dist', join(work, 'v1'), 'v1'));
+    await launch();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('installs v1 and shows the content from IndexedDB', async () => {
+    await page.goto(server.url);
+    await expect
+      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
+      .toBe(demoCount);
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null), {
+        timeout: 15_000,
+      })
+      .toBe('activated');
+    await waitState('current', false);
+    expect(await running()).toBe('v1');
+  });
+
+  it('starts cold with the server process stopped: app, last content and the CSP all there', async () => {
+    await context.close();
+    await server.stop();
+    await launch();
+    const response = await page.goto(server.url);
+    expect(response?.fromServiceWorker()).toBe(true);
+    expect(response?.headers()['content-security-policy']).toContain(
+      "require-trusted-types-for 'script'",
+    );
+    await expect
+      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
+      .toBe(demoCount);
+    expect(await running()).toBe('v1');
+    // Trusted Types hold on the page the worker served offline, too.
+    const blocked = await page.evaluate(() => {
+      try {
+        document.body.innerHTML = '<b>x</b>';
+        return 'assigned';
+      } catch (e) {
+        return e instanceof TypeError ? 'TypeError' : String(e);
+      }
+    });
+    expect(blocked).toBe('TypeError');
+    await checkedScreenshot(page, 'pwa-offline-cold-start');
+    await server.start();
+  });
+
+  it('updates to v2 only once the visitor has gone, within one check interval', async () => {
+    await page.reload();
+    await waitState('current', false);
+    deploy('v2');
+    // A visitor uses the kiosk through the next check: v2 installs but waits.
+    await advance(CHECK_MS + 1000, true);
+    await waitState('waiting', true);
+    await keepBusy(3000);
+    expect(await running()).toBe('v1');
+    expect((await status())?.state).toBe('waiting');
+    // The visitor leaves: after the idle timeout the kiosk switches without a reload by anyone.
+    await advance(IDLE_MS + 1000, false);
+    await expect.poll(running, { timeout: 20_000 }).toBe('v2');
+    await waitState('current', false);
+    await expect
+      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
+      .toBe(demoCount);
+  });
+
+  it('converges to the newest of several deploys made without a reload', async () => {
+    deploy('v3');
+    await advance(CHECK_MS + 1000, true);
+    await waitState('waiting', true);
+    deploy('v4');
+    await advance(CHECK_MS + 1000, true);
+    await keepBusy(2000);
+    await waitState('waiting', true);
+    expect(await running()).toBe('v2');
+    await advance(IDLE_MS + 1000, false);
+    await expect.poll(running, { timeout: 20_000 }).toBe('v4');
+    expect((await status())?.deployFailure).toBeNull();
+  });
+
+  it('refuses a deploy with a missing file, keeps running v4 and says why', async () => {
+    await waitState('current', false);
+    deploy('v5', 'missing-file');
+    await advance(CHECK_MS + 1000, false);
+    await expect
+      .poll(async () => (await status())?.deployFailure?.reason ?? '', { timeout: 20_000 })
+      .toMatch(/assets\/lost-v5\.js: HTTP 404/);
+    await advance(IDLE_MS + 1000, false);
+    await waitState('current', false);
+    await page.waitForTimeout(1000);
+    expect(await running()).toBe('v4');
+    await page.reload();
+    expect(await running()).toBe('v4');
+  });
+
+  it('refuses a deploy whose bytes do not match the build (integrity), keeps v4', async () => {
+    await waitState('current', false);
+    deploy('v6', 'wrong-content');
+    await advance(CHECK_MS + 1000, false);
+    await expect
+      .poll(async () => (await status())?.deployFailure?.reason ?? '', { timeout: 20_000 })
+      .toMatch(/index\.html: content does not match its integrity hash/);
+    expect(await running()).toBe('v4');
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  it('blocks a string assigned to innerHTML (Trusted Types) and reports the violation', async () => {
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    const result = await page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        violations.push(e.violatedDirective),
+      );
+      let thrown = 'nothing';
+      try {
+        document.body.innerHTML = '<b>x</b>';
+      } catch (e) {
+        thrown = e instanceof TypeError ? 'TypeError' : String(e);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      return { thrown, violations, bold: document.querySelectorAll('b').length };
+    });
+    expect(result.thrown).toBe('TypeError');
+    expect(result.bold).toBe(0);
+    expect(result.violations).toContain('require-trusted-types-for');
+    await expect
+      .poll(() => consoleErrors.join('\n'), { timeout: 5000 })
+      .toMatch(/TrustedHTML|Trusted Type/);
+  });
+});
