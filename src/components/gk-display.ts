@@ -1,0 +1,472 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { Alert, Calendar, Item } from '../content/types.ts';
+import type { KioskConfig } from '../config/types.ts';
+import { activeAlerts, alertDwellMs } from '../display/alerts.ts';
+import { pixelShift } from '../display/burn-in.ts';
+import { formatClock, type Now } from '../display/clock.ts';
+import { buildPlaylist, openingState, type OpeningState } from '../display/playlist.ts';
+import { ProofLog, type ProofEntry } from '../display/proof.ts';
+import { Rotation, TickController, type CurrentSlide } from '../display/rotation.ts';
+import { noticeWindow } from '../display/schedule.ts';
+import { WakeLockController } from '../display/wake-lock.ts';
+import './gk-alert-takeover.ts';
+import './gk-qr.ts';
+import './gk-slide.ts';
+
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** Detail of `gk-slide-shown`: one proof-of-display entry. */
+export type SlideShownEvent = CustomEvent<ProofEntry>;
+
+/**
+ * The whole screen of a reading-room display or notice board: the rotation
+ * of currently valid items, alert takeover, opening hours, clock, bundle age
+ * and the 演示 watermark. The shell passes plain data in; the element owns
+ * its timers (one heartbeat), the wake lock and the proof-of-display ring.
+ *
+ * @fires gk-slide-shown - {@link ProofEntry} each time a slide, alert or card appears
+ * @csspart screen - the shifted screen area
+ */
+@customElement('gk-display')
+export class GkDisplay extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      width: 100%;
+      height: 100%;
+      overflow: hidden;
+      background: #fbf8f3;
+      color: #1a1a1a;
+      font-family:
+        'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif;
+    }
+    .screen {
+      position: absolute;
+      /* Room for the burn-in shift: the screen moves within this margin. */
+      inset: 4px;
+      display: grid;
+      grid-template-rows: auto 1fr auto;
+      font-size: 36px;
+      transition: transform 2s ease-in-out;
+    }
+    .screen.portrait {
+      font-size: 40px;
+    }
+    header {
+      display: flex;
+      justify-content: space-between;
+      align-items: center;
+      gap: 1em;
+      padding: 0.3em 1em;
+      background: #8b0000;
+      color: #fff;
+    }
+    .place {
+      font-size: 0.8em;
+      font-weight: 600;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .clock {
+      display: flex;
+      align-items: baseline;
+      gap: 0.5em;
+      white-space: nowrap;
+      font-size: 0.8em;
+    }
+    .clock time {
+      font-size: 1.4em;
+      font-weight: 700;
+      font-variant-numeric: tabular-nums;
+    }
+    main {
+      position: relative;
+      min-height: 0;
+      overflow: hidden;
+    }
+    .stage {
+      height: 100%;
+      box-sizing: border-box;
+      padding: 0.8em 1em 0.4em;
+      animation: enter 0.8s ease-out;
+    }
+    .stage.alert {
+      padding: 0;
+    }
+    @keyframes enter {
+      from {
+        opacity: 0;
+        transform: translateY(0.4em);
+      }
+      to {
+        opacity: 1;
+        transform: none;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .stage {
+        animation: none;
+      }
+      .screen {
+        transition: none;
+      }
+    }
+    .card {
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      justify-content: center;
+      height: 100%;
+      text-align: center;
+    }
+    .card h2 {
+      margin: 0 0 0.5em;
+      font-size: 1.8em;
+      color: #8b0000;
+    }
+    .card p {
+      margin: 0.2em 0;
+    }
+    .dim {
+      position: absolute;
+      inset: 0;
+      background: rgba(0, 0, 0, 0.6);
+      pointer-events: none;
+    }
+    footer {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: space-between;
+      gap: 0.2em 1em;
+      padding: 0.3em 1em;
+      font-size: 0.6em;
+      background: #efe9e1;
+      color: #333;
+    }
+    .stale {
+      flex-basis: 100%;
+      margin: 0;
+      padding: 0.2em 0.5em;
+      background: #fff4e5;
+      color: #663c00;
+      border: 2px solid #b26a00;
+      font-weight: 700;
+    }
+    .watermark {
+      position: absolute;
+      right: 0.6em;
+      bottom: 1.6em;
+      padding: 0.1em 0.4em;
+      border: 0.08em solid #8b0000;
+      color: #8b0000;
+      background: rgba(255, 255, 255, 0.85);
+      font-size: 1.4em;
+      font-weight: 700;
+      pointer-events: none;
+    }
+  `;
+
+  /** Everything in the active bundle; the element picks what rotates. */
+  @property({ attribute: false }) items: Item[] = [];
+  /** 预警信息 from the alerts file; those in force take over the screen at once. */
+  @property({ attribute: false }) alerts: Alert[] = [];
+  /** The kiosk configuration (display, timeZone, orientation, id, name, location). */
+  @property({ attribute: false }) config: KioskConfig | null = null;
+  /** The bundle's holiday calendar, for 公示 periods in working days. */
+  @property({ attribute: false }) calendar: Calendar | null = null;
+  /**
+   * Trusted time (epoch ms) from the shell; the display advances it with
+   * `clock` between updates. 0 means "use `clock` as is".
+   */
+  @property({ type: Number }) trustedNow = 0;
+  /** When the active bundle was generated (epoch ms), for 内容更新于 and the stale banner. */
+  @property({ type: Number }) bundleGeneratedAt = 0;
+  /** Content signed with the demo key: show the 演示 watermark. */
+  @property({ type: Boolean }) demo = false;
+  /** Injectable time source (tests and the soak harness pass a fake clock). */
+  @property({ attribute: false }) clock: Now = Date.now;
+  /** When set, no timer runs: the caller drives the display with `tick()`. */
+  @property({ type: Boolean, attribute: 'manual-ticks' }) manualTicks = false;
+
+  /** What was shown and when, newest last, bounded. */
+  readonly proof = new ProofLog(5000);
+
+  private rotation = new Rotation(20);
+  private active: Alert[] = [];
+  private alertIndex = 0;
+  private alertUntil = 0;
+  private opening: OpeningState = 'open';
+  private builtMinute = -1;
+  private dirty = true;
+  private renderedMinute = -1;
+  private shift = { x: 0, y: 0 };
+  private missingYears: string[] = [];
+  private trustedBase = { trusted: 0, local: 0 };
+  private shownKey = '';
+
+  private readonly ticker = new TickController(
+    this,
+    () => {
+      if (this.evaluate(this.now())) this.requestUpdate();
+    },
+    250,
+    () => !this.manualTicks,
+  );
+  private readonly wakeLock = new WakeLockController(this);
+
+  /** The current trusted time. */
+  now(): number {
+    if (!this.trustedNow) return this.clock();
+    return this.trustedBase.trusted + (this.clock() - this.trustedBase.local);
+  }
+
+  /** One heartbeat now (what the timer does every 250 ms); for harnesses with a fake clock. */
+  tick(): void {
+    this.ticker.tick();
+  }
+
+  /** The wake lock state, for the admin panel's health view. */
+  get wakeLockState(): WakeLockController['state'] {
+    return this.wakeLock.state;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('trustedNow'))
+      this.trustedBase = { trusted: this.trustedNow, local: this.clock() };
+    if (changed.has('items') || changed.has('config') || changed.has('calendar')) this.dirty = true;
+    if (changed.has('alerts')) this.alertUntil = 0;
+    // Property changes (new items, a new alerts file) take effect in this very render.
+    this.evaluate(this.now());
+  }
+
+  override render() {
+    const cfg = this.config;
+    if (!cfg) return nothing;
+    const now = this.now();
+    const orientation = cfg.orientation;
+    const { date, time } = formatClock(now, cfg.timeZone);
+    return html`<div
+      class="screen ${orientation}"
+      part="screen"
+      style=${styleMap({ transform: `translate(${this.shift.x}px, ${this.shift.y}px)` })}
+    >
+      <header>
+        <span class="place">${cfg.name} · ${cfg.location}</span>
+        <span class="clock"
+          ><span>${date}</span><time datetime=${new Date(now).toISOString()}>${time}</time></span
+        >
+      </header>
+      <main>
+        ${this.renderStage(cfg, orientation)}
+        ${this.opening === 'dim' && !this.active.length ? html`<div class="dim"></div>` : nothing}
+      </main>
+      <footer>${this.renderFooter(cfg, now)}</footer>
+      ${this.demo ? html`<div class="watermark" aria-hidden="true">演示</div>` : nothing}
+    </div>`;
+  }
+
+  private renderStage(cfg: KioskConfig, orientation: KioskConfig['orientation']) {
+    if (this.active.length) {
+      const a = this.active[this.alertIndex % this.active.length];
+      return keyed(
+        `alert:${a.id}`,
+        html`<div class="stage alert">
+          <gk-alert-takeover
+            .alert=${a}
+            .index=${this.alertIndex % this.active.length}
+            .count=${this.active.length}
+            time-zone=${cfg.timeZone}
+          ></gk-alert-takeover>
+        </div>`,
+      );
+    }
+    if (this.opening === 'closed-card') {
+      const h = cfg.display.openingHours;
+      const days = h?.days?.length ? `每周${h.days.map((d) => WEEKDAYS[d]).join('、')}` : '每天';
+      return html`<div class="stage card" role="status">
+        <h2>现已闭馆</h2>
+        ${h ? html`<p>开放时间：${days} ${h.open}–${h.close}</p>` : nothing}
+        <p>欢迎在开放时间前来查阅政府信息</p>
+      </div>`;
+    }
+    const cur = this.rotation.current;
+    if (!cur) {
+      return html`<div class="stage card" role="status">
+        <h2>暂无轮播信息</h2>
+        <p>当前没有处于有效期内的公开信息</p>
+      </div>`;
+    }
+    return keyed(cur.seq, html`<div class="stage">${this.renderItemSlide(cur, orientation)}</div>`);
+  }
+
+  /** Renders the item part of a slide; a subclass may replace it (the leak test does). */
+  protected renderItemSlide(cur: CurrentSlide, orientation: KioskConfig['orientation']) {
+    return html`<gk-slide
+      .item=${cur.entry.item}
+      .page=${cur.page}
+      .noticeWindow=${noticeWindow(cur.entry.item, this.calendar)}
+      orientation=${orientation}
+    ></gk-slide>`;
+  }
+
+  private renderFooter(cfg: KioskConfig, now: number) {
+    const gen = this.bundleGeneratedAt;
+    const ageDays = gen ? Math.floor((now - gen) / DAY_MS) : 0;
+    const stale = gen > 0 && now - gen > cfg.display.staleAfterDays * DAY_MS;
+    const updated = gen ? formatClock(gen, cfg.timeZone) : null;
+    return html`<span
+        >${updated ? `内容更新于 ${updated.date} ${updated.time}` : '内容更新时间未知'}</span
+      >
+      <span>信息以原文为准</span>
+      ${
+        this.missingYears.length
+          ? html`<span
+              >节假日日历缺少 ${this.missingYears.join('、')}
+              年：按工作日计算的公示期暂不自动下架</span
+            >`
+          : nothing
+      }
+      ${
+        stale
+          ? html`<p class="stale" role="status">
+              本机内容已 ${ageDays} 天未更新（超过 ${cfg.display.staleAfterDays} 天），请以原文为准
+            </p>`
+          : nothing
+      }`;
+  }
+
+  /**
+   * Brings every piece of state up to `now`: alerts in force, opening hours,
+   * the playlist (rebuilt when inputs change and once a minute), the slide,
+   * the clock minute and the pixel shift. True when the screen must redraw.
+   */
+  private evaluate(now: number): boolean {
+    const cfg = this.config;
+    if (!cfg) return false;
+    let changed = false;
+    const minute = Math.floor(now / 60_000);
+
+    const active = activeAlerts(this.alerts, now);
+    const ids = active.map((a) => a.id).join('\n');
+    if (ids !== this.active.map((a) => a.id).join('\n')) {
+      this.active = active;
+      this.alertIndex = 0;
+      this.alertUntil = active.length ? now + alertDwellMs(active[0]) : 0;
+      changed = true;
+    } else if (active.length && now >= this.alertUntil) {
+      this.active = active;
+      if (active.length > 1) {
+        this.alertIndex = (this.alertIndex + 1) % active.length;
+        changed = true;
+      }
+      this.alertUntil = now + alertDwellMs(active[this.alertIndex]);
+    }
+
+    const opening = openingState(now, cfg.display, cfg.timeZone);
+    if (opening !== this.opening) {
+      this.opening = opening;
+      changed = true;
+    }
+
+    if (this.dirty || minute !== this.builtMinute) {
+      const { entries, calendarMissing } = buildPlaylist(
+        this.items,
+        cfg.display,
+        {
+          now,
+          timeZone: cfg.timeZone,
+          calendar: this.calendar,
+          rotateByDefault: cfg.display.rotateByDefault,
+          screenId: cfg.id,
+        },
+        cfg.orientation,
+      );
+      if (calendarMissing.join() !== this.missingYears.join()) {
+        this.missingYears = calendarMissing;
+        changed = true;
+      }
+      if (this.rotation.setEntries(entries, now, cfg.display.dwellSeconds)) changed = true;
+      this.dirty = false;
+      this.builtMinute = minute;
+    }
+    // Closed: the rotation pauses (and so does the proof log); dimmed, it keeps going.
+    if (!this.active.length && opening !== 'closed-card' && this.rotation.tick(now)) changed = true;
+
+    if (minute !== this.renderedMinute) {
+      this.renderedMinute = minute;
+      changed = true;
+    }
+    const shift = pixelShift(now);
+    if (shift.x !== this.shift.x || shift.y !== this.shift.y) {
+      this.shift = shift;
+      changed = true;
+    }
+    this.recordShown(now);
+    return changed;
+  }
+
+  /** Logs and announces what is on screen when it differs from the last entry. */
+  private recordShown(now: number): void {
+    const cfg = this.config;
+    if (!cfg) return;
+    let entry: ProofEntry;
+    let key: string;
+    const base = { shownAt: now, screenId: cfg.id, page: 1, pages: 1 };
+    if (this.active.length) {
+      const a = this.active[this.alertIndex % this.active.length];
+      key = `alert:${a.id}:${this.alertUntil}`;
+      entry = {
+        ...base,
+        kind: 'alert',
+        id: a.id,
+        title: a.headline['zh-Hans'],
+        dwellMs: this.alertUntil - now,
+      };
+    } else if (this.opening === 'closed-card') {
+      key = 'closed';
+      entry = { ...base, kind: 'closed', id: '', title: '现已闭馆', dwellMs: 0 };
+    } else if (this.rotation.current) {
+      const cur = this.rotation.current;
+      const item = cur.entry.item;
+      key = `item:${cur.seq}`;
+      entry = {
+        ...base,
+        kind: 'item',
+        id: item.id,
+        title: item.kind === 'notice' ? item.title['zh-Hans'] : item.itemName['zh-Hans'],
+        page: cur.page.index + 1,
+        pages: cur.page.count,
+        dwellMs: cur.until - cur.since,
+      };
+    } else {
+      key = 'empty';
+      entry = { ...base, kind: 'empty', id: '', title: '暂无轮播信息', dwellMs: 0 };
+    }
+    if (key === this.shownKey) return;
+    this.shownKey = key;
+    this.proof.record(entry);
+    this.dispatchEvent(
+      new CustomEvent<ProofEntry>('gk-slide-shown', {
+        detail: entry,
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gk-display': GkDisplay;
+  }
+  interface HTMLElementEventMap {
+    'gk-slide-shown': SlideShownEvent;
+  }
+}
