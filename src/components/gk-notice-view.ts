@@ -26,6 +26,9 @@ export function sanitiseBody(body: string): SanitisedBody {
   if (!purifier) {
     purifier = DOMPurify(window);
     purifier.addHook('afterSanitizeAttributes', (node) => {
+      // A body image without a text alternative still gets one (axe: image-alt).
+      if (node.nodeName === 'IMG' && !(node as Element).hasAttribute('alt'))
+        (node as Element).setAttribute('alt', '图片');
       if (node.nodeName !== 'A') return;
       const el = node as Element;
       const href = el.getAttribute('href');

@@ -19,7 +19,7 @@ export const notice: Notice = {
   disclosure: { mode: '主动公开' },
   keywords: ['政务公开'],
   body:
-    '<p>各镇人民政府，市府直属各单位：</p><p>现将计划印发给你们，详见<a href="https://www.dg.gov.cn/plan.html">市政府网站</a>。</p><script>alert(1)</script><img src=x onerror="alert(2)">',
+    '<p>各镇人民政府，市府直属各单位：</p><p>现将计划印发给你们，详见<a href="https://www.dg.gov.cn/plan.html">市政府网站</a>。</p><script>alert(1)</script><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onerror="alert(2)">',
   tasks: [
     { seq: 1, task: '完善政务公开目录', requirement: '按季度更新', lead: '市府办', deadline: '2007年底' },
   ],
