@@ -1,0 +1,133 @@
+/**
+ * Plain text (.txt), including text that came back damaged from a
+ * Simplified→Traditional gateway (seed 004): pinyin annotations stripped, GBK
+ * one-byte-off numbering repaired, then stored as Simplified (OpenCC, Hong
+ * Kong variants first) with the repaired Traditional kept in `sourceText` and
+ * the title's original in `title['zh-Hant-HK']`. Optional front matter works
+ * as in Markdown.
+ */
+import { applyMeta, finishNotice, pushTo } from './meta.ts';
+import { applyFrontMatter, fillFromProse, parseFrontMatter } from './markdown.ts';
+import { toParas, type Para } from './prose.ts';
+import {
+  escapeHtml,
+  idFromFileName,
+  repairGbkNumbering,
+  stripPinyinAnnotations,
+  toSimplified,
+  traditionalShare,
+} from './repair.ts';
+import { ProblemLog, type ImportResult, type RawItem } from './types.ts';
+
+/** Above this share of Traditional-only characters the text is treated as Traditional. */
+export const TRADITIONAL_THRESHOLD = 0.05;
+
+/** Breadcrumb (`当前位置：首页 > 信息传达 > 文件通知`) → its column path. */
+function breadcrumb(text: string): string | null {
+  const m = /^(?:当前位置|您的位置|您现在的位置)[:：]?\s*(.*)$/.exec(text);
+  if (!m) return null;
+  const parts = m[1].split(/\s*[>＞»›]\s*/).filter(Boolean);
+  if (parts[0] === '首页') parts.shift();
+  return parts.join(' > ');
+}
+
+/**
+ * Repairs a gateway-damaged text: strips pinyin, repairs numbering and
+ * converts to Simplified when it is Traditional. Pure; reports counts.
+ */
+export function repairText(raw: string): {
+  simplified: string;
+  traditional: string | null;
+  pinyin: number;
+  numbering: number;
+  unrepaired: number[];
+} {
+  const py = stripPinyinAnnotations(raw);
+  const num = repairGbkNumbering(py.text);
+  const isTrad = traditionalShare(num.text) > TRADITIONAL_THRESHOLD;
+  return {
+    simplified: isTrad ? toSimplified(num.text) : num.text,
+    traditional: isTrad ? num.text : null,
+    pinyin: py.count,
+    numbering: num.count,
+    unrepaired: num.unrepaired,
+  };
+}
+
+function parasToHtml(paras: Para[]): string {
+  return paras.map((p) => `<p>${escapeHtml(p.text)}</p>`).join('\n');
+}
+
+/** Imports a plain-text notice (UTF-8 or GB18030) into one item. */
+export function importText(fileName: string, text: string): ImportResult {
+  const log = new ProblemLog(fileName, idFromFileName(fileName));
+  const fm = parseFrontMatter(text, log);
+  if (!fm) return { items: [], problems: log.problems };
+  const item: RawItem = {};
+  applyFrontMatter(item, fm.data, log);
+  const rep = repairText(fm.content);
+  if (rep.pinyin > 0) {
+    pushTo(item, 'qualityFlags', `pinyin annotations stripped (${rep.pinyin}), e.g. 當(dāng) → 當`);
+    log.warn(`${rep.pinyin} per-character pinyin annotations stripped`, { field: 'body' });
+  }
+  if (rep.numbering > 0) {
+    pushTo(
+      item,
+      'qualityFlags',
+      `GBK one-byte-offset numbering repaired (${rep.numbering}), e.g. ?。ㄒ唬? → （一）`,
+    );
+    log.warn(`${rep.numbering} mojibake numbers (?。ㄒ唬?) repaired to （一） form`, {
+      field: 'body',
+    });
+  }
+  for (const line of rep.unrepaired) {
+    log.error(
+      `line ${line}: damaged numbering (?。…?) whose numeral cannot be identified; fix the line by hand`,
+      {
+        row: line + fm.bodyLine - 1,
+        field: 'body',
+      },
+    );
+  }
+  const paras = toParas(rep.simplified, fm.bodyLine);
+  const tradParas = rep.traditional === null ? null : toParas(rep.traditional, fm.bodyLine);
+  // Header lines: breadcrumb, column name, then the title.
+  let i = 0;
+  const crumb = paras[0] ? breadcrumb(paras[0].text) : null;
+  if (crumb !== null) {
+    const source = (item.source as Record<string, unknown> | undefined) ?? {};
+    source.column ??= crumb;
+    item.source = source;
+    i = 1;
+    const last = crumb.split(' > ').pop();
+    if (paras[i] && paras[i].text === last) i++;
+  }
+  if (!item.title) {
+    if (paras[i]) {
+      applyMeta(item, 'title', paras[i].text, log, { row: paras[i].line });
+      if (tradParas) {
+        (item.title as Record<string, unknown>)['zh-Hant-HK'] = tradParas[i].text;
+      }
+      pushTo(item, 'inferred', `title from line ${paras[i].line}`);
+      i++;
+    } else log.error('no title: the text is empty', { field: 'title' });
+  }
+  const body = paras
+    .slice(i)
+    .map((p) => ({ ...p, text: p.text.replace(/^浏览次数[:：]\s*\d+\s*/, '') }));
+  item.body ??= parasToHtml(body);
+  fillFromProse(item, body, log);
+  if (rep.traditional !== null) {
+    item.sourceText = rep.traditional;
+    pushTo(
+      item,
+      'qualityFlags',
+      'converted from Traditional to Simplified with OpenCC (hk→cn); the repaired Traditional text is kept in sourceText',
+    );
+    log.warn('Traditional text converted to Simplified (OpenCC hk→cn); review before publishing', {
+      field: 'title',
+    });
+  }
+  finishNotice(item, idFromFileName(fileName));
+  return { items: [item], problems: log.problems };
+}
