@@ -29,12 +29,13 @@ export interface VersionRecord {
 /**
  * A content-addressed file, stored once and shared by every version that lists
  * it. JSON files (index shards, item files) are kept parsed so reading a
- * version is a structured clone, not a parse; other files are kept as bytes.
+ * version is a structured clone, not a parse; other files (and index lists,
+ * which are re-hashed when walked) are kept as bytes.
  */
 export interface StoredObject {
   sha256: string;
   size: number;
-  kind: 'shard' | 'item' | 'file';
+  kind: 'shard' | 'list' | 'item' | 'file';
   json?: unknown;
   bytes?: ArrayBuffer;
 }

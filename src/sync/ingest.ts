@@ -1,5 +1,6 @@
 import {
   BundleError,
+  collectIndexRefs,
   isSafePath,
   parseIndexShard,
   parseManifest,
@@ -158,9 +159,6 @@ export async function ingestBundle(
   const listed = new Map<string, FileRef>();
   for (const ref of [...manifest.indexes, ...manifest.files]) listed.set(ref.path, ref);
   const stored = await store.storedHashes();
-  const storedShards = await store.getObjects(
-    manifest.indexes.filter((r) => stored.has(r.sha256)).map((r) => r.sha256),
-  );
   const newObjects: StoredObject[] = [];
   const download = async (ref: FileRef): Promise<Uint8Array> => {
     if (!isSafePath(ref.path)) {
@@ -185,9 +183,37 @@ export async function ingestBundle(
     return got.bytes;
   };
 
+  // Large bundles hang their shards off a tree of index lists; unchanged lists are read from storage.
+  let tree: { indexes: FileRef[]; lists: FileRef[] };
+  try {
+    tree = await collectIndexRefs(
+      manifest,
+      async (ref) => {
+        const row = stored.has(ref.sha256)
+          ? (await store.getObjects([ref.sha256])).get(ref.sha256)
+          : undefined;
+        if (row?.bytes) return new Uint8Array(row.bytes);
+        const bytes = await download(ref);
+        newObjects.push({
+          sha256: ref.sha256,
+          size: ref.size,
+          kind: 'list',
+          bytes: bytes.slice().buffer,
+        });
+        return bytes;
+      },
+      limits.maxFileBytes,
+    );
+  } catch (err) {
+    throw err instanceof SyncError ? err : bundleProblem(err);
+  }
+  for (const ref of [...tree.indexes, ...tree.lists]) listed.set(ref.path, ref);
+  const storedShards = await store.getObjects(
+    tree.indexes.filter((r) => stored.has(r.sha256)).map((r) => r.sha256),
+  );
   const shards: IndexShard[] = [];
-  const missingShards = manifest.indexes.filter((r) => !storedShards.has(r.sha256));
-  for (const ref of manifest.indexes) {
+  const missingShards = tree.indexes.filter((r) => !storedShards.has(r.sha256));
+  for (const ref of tree.indexes) {
     const row = storedShards.get(ref.sha256);
     if (row) shards.push(row.json as IndexShard);
   }
@@ -278,7 +304,8 @@ export async function ingestBundle(
   timings.downloaded = since();
 
   const allObjects = new Set<string>([
-    ...manifest.indexes.map((r) => r.sha256),
+    ...tree.lists.map((r) => r.sha256),
+    ...tree.indexes.map((r) => r.sha256),
     ...itemRefs.map((r) => r.sha256),
     ...manifest.files.map((r) => r.sha256),
   ]);
@@ -379,6 +406,9 @@ export function checkManifest(
 
 function bundleProblem(err: unknown): SyncError {
   if (err instanceof BundleError) {
+    if (/sha256 does not match|size \d+ bytes/.test(err.reason)) {
+      return new SyncError('hash', `文件校验失败（内容被篡改或损坏）：${err.file}`, err.file);
+    }
     const code = /not a safe relative path/.test(err.reason)
       ? 'unsafe-path'
       : /over the limit/.test(err.reason)

@@ -176,6 +176,7 @@ describe('Store (real IndexedDB in Chromium)', () => {
     const newer = await rawOpen(name, 99);
     expect(blocking).to.equal(true);
     newer.close();
+    store.close();
   });
 
   it('a failed commit (e.g. quota) leaves the active version intact', async () => {
