@@ -1,0 +1,119 @@
+// The built app syncing from a real, fault-injecting HTTP server on loopback.
+// Each fault: the old content stays on screen and the status names the problem.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { checkedScreenshot, launchChromium } from '../helpers/browser.ts';
+import { startBundleServer, type BundleServer, type Faults } from '../helpers/bundle-server.ts';
+import { demoItems, makeBundle, newKey, type MakeBundleOptions } from '../helpers/make-bundle.ts';
+
+const v1Items = demoItems();
+const newTitle = '新增测试通知：同步成功后才应出现';
+const v2Items = [
+  ...v1Items,
+  {
+    ...v1Items[0],
+    id: 'sync-test-new',
+    title: { 'zh-Hans': newTitle },
+    publishDate: '2026-11-20',
+  },
+];
+
+describe('sync from a fault-injecting server', () => {
+  let browser: Browser;
+  let server: BundleServer;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startBundleServer();
+    server.bundle = makeBundle({ items: v1Items, version: 1 }).files;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  const titles = () => page.locator('gk-notice-list .title').allTextContents();
+  const banner = async () => (await page.locator('gk-status-banner p').allTextContents()).join(' ');
+  const open = () => page.goto(`${server.url}?sync-timeout-ms=1500`);
+
+  it('shows the verified v1 bundle from IndexedDB', async () => {
+    await open();
+    await expect
+      .poll(async () => (await titles()).length, { timeout: 15_000 })
+      .toBe(v1Items.length);
+  });
+
+  const cases: {
+    name: string;
+    faults?: Faults;
+    bundle?: Partial<MakeBundleOptions>;
+    says: RegExp;
+  }[] = [
+    {
+      name: 'connection dropped mid-file',
+      faults: { dropAfter: { match: (p) => p.startsWith('objects/'), bytes: 20 } },
+      says: /下载中断|不完整/,
+    },
+    {
+      name: 'one flipped byte',
+      faults: { flipByte: (p) => p.startsWith('objects/') },
+      says: /文件校验失败/,
+    },
+    {
+      name: 'HTTP 500',
+      faults: { status: { match: () => true, code: 500 } },
+      says: /内容服务器出错.*HTTP 500/,
+    },
+    { name: 'an older manifest', bundle: { version: 1 }, says: /拒绝旧版本/ },
+    { name: 'a wrong key', bundle: { key: newKey('demo-2026') }, says: /签名无效/ },
+    {
+      name: 'slow responses',
+      faults: { delayMs: { match: (p) => p.startsWith('objects/'), ms: 4000 } },
+      says: /超时/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: keeps v1 on screen and says why`, async () => {
+      server.bundle = makeBundle({ items: v2Items, version: 2, ...c.bundle }).files;
+      server.faults = c.faults ?? {};
+      await open();
+      await expect.poll(banner, { timeout: 20_000 }).toMatch(c.says);
+      expect(await banner()).toContain('继续显示当前内容（版本 1）');
+      const shown = await titles();
+      expect(shown).toHaveLength(v1Items.length);
+      expect(shown).not.toContain(newTitle);
+      if (c.name === 'one flipped byte') await checkedScreenshot(page, 'sync-fault-flipped-byte');
+    });
+  }
+
+  it('switches to v2 when the server is healthy again', async () => {
+    server.faults = {};
+    server.bundle = makeBundle({ items: v2Items, version: 2 }).files;
+    await open();
+    await expect.poll(titles, { timeout: 15_000 }).toContain(newTitle);
+    expect(await banner()).not.toMatch(/更新失败/);
+  });
+
+  it('opens the admin panel with Ctrl+Shift+A and the demo PIN, and shows the status', async () => {
+    await page.keyboard.press('Control+Shift+A');
+    const panel = page.locator('gk-admin-panel');
+    await panel.locator('#pin').fill('0000');
+    await panel.locator('button[type=submit]').click();
+    await expect.poll(() => panel.locator('.error').textContent()).toContain('密码错误');
+    await panel.locator('#pin').fill('123456');
+    await panel.locator('button[type=submit]').click();
+    await expect
+      .poll(() => panel.locator('dl').textContent(), { timeout: 5000 })
+      .toContain('当前版本');
+    const text = (await panel.locator('dl').textContent()) ?? '';
+    expect(text).toMatch(/当前版本\s*2/);
+    expect(text).toContain('持久存储');
+    await checkedScreenshot(page, 'sync-admin-panel');
+  });
+});
