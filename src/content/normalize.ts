@@ -83,8 +83,7 @@ export interface DocNoReading {
  */
 export function normalizeDocNo(raw: string): DocNoReading {
   const s = raw.trim().replace(/\s+/g, '');
-  const re = new RegExp(`^(.+?)[${OPEN}](\\d{4})[${CLOSE}](第?\\d+号)$`);
-  const m = re.exec(s);
+  const m = /^(.+?)[〔[【(（［](\d{4})[〕\]】)）］](第?\d+号)$/.exec(s);
   if (m) {
     const docNo = `${m[1]}〔${m[2]}〕${m[3]}`;
     return { docNo, changed: docNo !== raw };

@@ -1,0 +1,133 @@
+/**
+ * Reads a content folder: JSON and YAML items (one item, or a list of items,
+ * per file), recursively; other formats go to the importers when present.
+ * Also builds the Node-side helpers validation needs: the calendar from
+ * chinese-days and the DOMPurify sanitiser on a jsdom window.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import createDOMPurify from 'dompurify';
+import { JSDOM } from 'jsdom';
+import { parse as parseYaml } from 'yaml';
+import { calendarFromDayTable } from '../content/calendar.ts';
+import { createSanitizer, type HtmlSanitizer } from '../content/sanitize.ts';
+import type { Calendar } from '../content/types.ts';
+import type { Problem, RawSource } from '../content/validate.ts';
+
+/** Files a content folder may hold besides items (never read as items). */
+const SKIP = /(^|\/)(\.|_|node_modules\/)|\.(pem|md~|bak)$|(^|\/)attachments\//;
+
+/** Every file of a folder, relative paths with `/`, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.push(relative(dir, p).split(sep).join('/'));
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/** Raw items of a content folder, with a problem per unreadable file. */
+export async function readContentDir(
+  dir: string,
+): Promise<{ sources: RawSource[]; problems: Problem[] }> {
+  const sources: RawSource[] = [];
+  const problems: Problem[] = [];
+  const fail = (file: string, reason: string): void => {
+    problems.push({ file, itemId: null, field: '', reason, level: 'error' });
+  };
+  for (const rel of await listFiles(dir)) {
+    if (SKIP.test(rel)) continue;
+    const file = join(dir, rel);
+    const lower = rel.toLowerCase();
+    if (lower.endsWith('.json') || lower.endsWith('.yaml') || lower.endsWith('.yml')) {
+      let data: unknown;
+      try {
+        const text = await readFile(file, 'utf8');
+        data = lower.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+      } catch (e) {
+        fail(file, `cannot parse: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      for (const d of Array.isArray(data) ? data : [data]) sources.push({ file, data: d });
+      continue;
+    }
+    // Other formats: the importers (Markdown, CSV/XLSX, HTML, text) when available.
+    const importers = await loadImporters();
+    const ext = /\.[^./]+$/.exec(lower)?.[0] ?? '';
+    if (!importers || !importers.SUPPORTED_EXTENSIONS.includes(ext)) {
+      if (!/\.(md|txt|csv|xlsx|html?|markdown)$/.test(lower)) continue;
+      fail(file, 'no importer for this format in this build');
+      continue;
+    }
+    const r = await importers.importFile(file, new Uint8Array(await readFile(file)));
+    for (const item of r.items) sources.push({ file, data: item });
+    for (const p of r.problems) {
+      const where = [p.field, p.row !== undefined ? `row ${p.row}` : '', p.element ?? '']
+        .filter(Boolean)
+        .join(' ');
+      problems.push({
+        file,
+        itemId: p.itemId ?? null,
+        field: where,
+        reason: p.reason,
+        level: p.level,
+      });
+    }
+  }
+  return { sources, problems };
+}
+
+interface Importers {
+  SUPPORTED_EXTENSIONS: readonly string[];
+  importFile(
+    name: string,
+    bytes: Uint8Array,
+  ): Promise<{
+    items: unknown[];
+    problems: {
+      itemId?: string;
+      field?: string;
+      row?: number;
+      element?: string;
+      reason: string;
+      level: 'error' | 'warning';
+    }[];
+  }>;
+}
+
+let importers: Importers | null | undefined;
+async function loadImporters(): Promise<Importers | null> {
+  if (importers === undefined) {
+    try {
+      // Loaded lazily: JSON/YAML content never needs the importer dependencies.
+      importers = (await import('./import/index.ts')) as unknown as Importers;
+    } catch {
+      importers = null;
+    }
+  }
+  return importers;
+}
+
+/** The working-day calendar of every year chinese-days covers. */
+export function loadCalendar(): Calendar {
+  const require = createRequire(import.meta.url);
+  const table = require('chinese-days/dist/chinese-days.json') as {
+    holidays: Record<string, unknown>;
+    workdays: Record<string, unknown>;
+  };
+  return calendarFromDayTable(table);
+}
+
+/** The HTML sanitiser on a jsdom window (DOMPurify needs a DOM). */
+export function nodeSanitizer(): HtmlSanitizer {
+  const { window } = new JSDOM('');
+  return createSanitizer(
+    createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]),
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The `gongkai` admin CLI: dispatches to the commands and maps failures to
+ * the documented exit codes (0 ok, 1 invalid content or failed verification,
+ * 2 usage).
+ */
+import { BundleError } from '../content/bundle.ts';
+import { alertCommand } from './commands/alert.ts';
+import { bundleCommand } from './commands/bundle.ts';
+import { contentCommand } from './commands/content.ts';
+import { keygenCommand } from './commands/keygen.ts';
+import { searchCommand } from './commands/search.ts';
+import { EXIT, InvalidError, UsageError } from './util.ts';
+
+export const HELP = `gongkai — admin tool for Gongkai (公开) kiosks
+
+Usage:
+  gongkai keygen --out <prefix> [--id <key id>]
+  gongkai content check <content-dir> [--json] [--today YYYY-MM-DD]
+  gongkai bundle build <content-dir> --key <private.pem> --out <dir>
+        [--version N] [--bundle-id ID] [--expires-days 30] [--next-key <pub>]... [--demo] [--json]
+  gongkai bundle build --from <older bundle> --key <private.pem> --out <dir>   (republish = undo)
+  gongkai bundle verify <dir|file.gkb> (--pub <public.pem|jwk.json> | --config <kiosk-config.json>) [--json]
+  gongkai bundle diff <old dir|gkb> <new dir|gkb> [--json]
+  gongkai bundle pack <dir> <file.gkb>
+  gongkai bundle unpack <file.gkb> <dir>
+  gongkai alert publish --key <pem> --out <bundle-dir> --severity red|orange|yellow|blue
+        --headline <text> --text <text> --area <text> --expires <ISO time> [--effective <ISO time>] [--id ID]
+  gongkai alert cancel <alert-id> --key <pem> --out <bundle-dir>
+  gongkai alert clear --key <pem> --out <bundle-dir>
+  gongkai search <bundle> "<query>" [--json]
+
+Exit codes: 0 ok · 1 invalid content or verification failed · 2 usage error
+Progress goes to stderr (a bar on a terminal, plain lines otherwise); --json prints one JSON document on stdout.
+The demo key (src/content/demo/DEMO-KEY-NOT-SECRET.pem) is refused unless --demo is given.
+See docs/cli.md.`;
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        console.log(HELP);
+        return cmd === undefined ? EXIT.usage : EXIT.ok;
+      case 'keygen':
+        return await keygenCommand(rest);
+      case 'content':
+        return await contentCommand(rest);
+      case 'bundle':
+        return await bundleCommand(rest);
+      case 'alert':
+        return await alertCommand(rest);
+      case 'search':
+        return await searchCommand(rest);
+      default:
+        throw new UsageError(`gongkai: unknown command ${cmd}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      console.error('run "gongkai --help" for usage');
+      return EXIT.usage;
+    }
+    if (e instanceof BundleError) {
+      console.error(`FAILED ${e.file}: ${e.reason}`);
+      return EXIT.invalid;
+    }
+    if (e instanceof InvalidError) {
+      console.error(e.message);
+      return EXIT.invalid;
+    }
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return EXIT.invalid;
+  }
+}
