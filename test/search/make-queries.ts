@@ -125,7 +125,7 @@ const MIXED: [string, string][] = [
   ['hunyindj', '婚姻登记'],
   ['budcdengji', '不动产登记'],
   ['gongjij', '公积金'],
-  ['shebzk', '社会保障卡'],
+  ['shehbzk', '社会保障卡'],
   ['yiliaobx', '医疗保险'],
   ['yingyzz', '营业执照'],
   ['zuidishbz', '最低生活保障'],

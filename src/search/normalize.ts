@@ -1,0 +1,94 @@
+/**
+ * Text normalisation shared by the index builder and the query side, so both
+ * see the same characters: NFKC (full-width → half-width, compatibility
+ * ideographs), lower-case Latin, Traditional (Hong Kong and Taiwan forms) →
+ * Simplified, punctuation → a space.
+ *
+ * The converter is built from four OpenCC dictionaries (HK and TW variant
+ * reversals, then Traditional phrases and characters → Simplified) rather than
+ * the `t2cn` preset, which also pulls in Japanese and "phrase" dictionaries the
+ * kiosk does not need.
+ */
+import { ConverterFactory } from 'opencc-js/core';
+import HKVariantsRevPhrases from 'opencc-js/dict/HKVariantsRevPhrases';
+import HKVariantsRev from 'opencc-js/dict/HKVariantsRev';
+import TWVariantsRevPhrases from 'opencc-js/dict/TWVariantsRevPhrases';
+import TWVariantsRev from 'opencc-js/dict/TWVariantsRev';
+import TSPhrases from 'opencc-js/dict/TSPhrases';
+import TSCharacters from 'opencc-js/dict/TSCharacters';
+
+let t2sConverter: ((text: string) => string) | null = null;
+
+/** Traditional (incl. Hong Kong 衞/枱 and Taiwan variants) → Simplified. Built on first use (~20 ms). */
+export function toSimplified(text: string): string {
+  t2sConverter ??= ConverterFactory(
+    [HKVariantsRevPhrases, HKVariantsRev, TWVariantsRevPhrases, TWVariantsRev],
+    [TSPhrases, TSCharacters],
+  );
+  return t2sConverter(text);
+}
+
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * Normalises text for indexing and querying. Punctuation (including every
+ * bracket style of 文号) becomes a single space; letters are lower-cased.
+ */
+export function normalizeText(text: string): string {
+  return toSimplified(text.normalize('NFKC').toLowerCase()).replace(NOT_WORD, ' ');
+}
+
+/** Normalised text with, for each UTF-16 unit of it, the offset of its source unit. */
+export interface MappedText {
+  text: string;
+  /** `origin[i]` is the offset in the original of normalised unit i; length text.length + 1. */
+  origin: number[];
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * Like {@link normalizeText} but keeps a map back to the original offsets, so
+ * highlight ranges can be reported on the text the visitor sees. Slower: use
+ * it for the few displayed results only.
+ */
+export function normalizeMapped(text: string): MappedText {
+  let out = '';
+  const origin: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    let n = ch.normalize('NFKC').toLowerCase();
+    if (!WORD_CHAR.test(n)) n = ' ';
+    n = toSimplified(n);
+    out += n;
+    for (let k = 0; k < n.length; k++) origin.push(i);
+    i += ch.length;
+  }
+  origin.push(i);
+  // Phrase-level conversion can differ from per-character conversion (乾隆 vs 干); prefer it when lengths agree.
+  const whole = normalizeText(text);
+  if (whole.length === out.length) out = whole;
+  return { text: out, origin };
+}
+
+const ID_PUNCT = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * The lookup key of a 文号 or 索引号: normalised with every bracket, space,
+ * slash and dash removed, so 东府办函〔2007〕198号, 东府办函[2007]198号 and
+ * 東府辦函（2007）198號 are the same key.
+ */
+export function idKey(value: string): string {
+  return toSimplified(value.normalize('NFKC').toLowerCase()).replace(ID_PUNCT, '');
+}
+
+/** True for a CJK ideograph (URO, Ext A, compatibility, Ext B–G). */
+export function isHan(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x20000 && cp <= 0x323af) ||
+    cp === 0x3007
+  );
+}
