@@ -113,7 +113,8 @@ export class GkGuideView extends LitElement {
         ${
           g.onlineUrl
             ? html`<div class="qrbox">
-                <gk-qr class="qr" .value=${g.onlineUrl} .label=${t(L, 'onlineService')}></gk-qr>${t(L, 'onlineService')}
+                <gk-qr class="qr" .value=${g.onlineUrl} .label=${t(L, 'onlineService')}></gk-qr
+                >${t(L, 'onlineService')}
               </div>`
             : nothing
         }

@@ -259,7 +259,11 @@ export class GkKiosk extends LitElement {
           @gk-read-aloud=${this._onReadAloud}
         ></gk-settings-bar>
       </header>
-      <main class=${s.screen}>
+      <main
+        class=${s.screen}
+        tabindex="0"
+        aria-label=${t(L, s.screen === 'search' ? 'search' : s.screen === 'home' ? 'home' : 'open')}
+      >
         ${
           s.screen === 'home'
             ? html`<gk-home

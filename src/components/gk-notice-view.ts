@@ -163,7 +163,10 @@ export class GkNoticeView extends LitElement {
         </div>
         ${
           url
-            ? html`<div class="qrbox"><gk-qr class="qr" .value=${url} .label=${t(L, 'scanToOpen')}></gk-qr>${t(L, 'scanToOpen')}</div>`
+            ? html`<div class="qrbox">
+                <gk-qr class="qr" .value=${url} .label=${t(L, 'scanToOpen')}></gk-qr
+                >${t(L, 'scanToOpen')}
+              </div>`
             : nothing
         }
       </div>
@@ -197,7 +200,10 @@ export class GkNoticeView extends LitElement {
           ? html`<h2>${t(L, 'externalLink')}</h2>
               <div class="links">
                 ${body.links.map(
-                  (l) => html`<div class="qrbox"><gk-qr class="qr" .value=${l.href} .label=${c(l.text)}></gk-qr>${c(l.text)}</div>`,
+                  (l) =>
+                    html`<div class="qrbox">
+                      <gk-qr class="qr" .value=${l.href} .label=${c(l.text)}></gk-qr>${c(l.text)}
+                    </div>`,
                 )}
               </div>`
           : nothing

@@ -1,13 +1,19 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/components/gk-candidate-bar.ts';
-import type { CandidateSelectEvent, GkCandidateBar } from '../../src/components/gk-candidate-bar.ts';
+import type {
+  CandidateSelectEvent,
+  GkCandidateBar,
+} from '../../src/components/gk-candidate-bar.ts';
 import { themedHost } from './gk-kiosk.fixtures.ts';
 
 describe('gk-candidate-bar', () => {
   for (const elder of [false, true]) {
     it(`shows the pinyin and its candidates, and passes axe (elder ${elder})`, async () => {
       const el = await fixture<GkCandidateBar>(
-        html`<gk-candidate-bar pinyin="zhengwu" .candidates=${['政务', '正午']}></gk-candidate-bar>`,
+        html`<gk-candidate-bar
+          pinyin="zhengwu"
+          .candidates=${['政务', '正午']}
+        ></gk-candidate-bar>`,
         { parentNode: themedHost(elder) },
       );
       const words = [...el.shadowRoot!.querySelectorAll('button')].map((b) => b.dataset.word);

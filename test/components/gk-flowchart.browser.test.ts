@@ -24,7 +24,9 @@ describe('gk-flowchart', () => {
     const el = await fixture<GkFlowchart>(
       html`<gk-flowchart .steps=${guide.procedure!} alt="申请、受理、答复三步"></gk-flowchart>`,
     );
-    expect(el.shadowRoot!.querySelector('svg')!.getAttribute('aria-label')).to.equal('申请、受理、答复三步');
+    expect(el.shadowRoot!.querySelector('svg')!.getAttribute('aria-label')).to.equal(
+      '申请、受理、答复三步',
+    );
     expect(flowchartAltText([])).to.equal('');
   });
 });

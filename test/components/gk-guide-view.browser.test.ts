@@ -15,7 +15,15 @@ describe('gk-guide-view', () => {
       boxes[0].click();
       expect(boxes[0].checked).to.equal(true);
       const text = root.textContent!;
-      for (const s of ['20个工作日', '15个工作日', '不收费', '周一至周五', '0759-1234567', '12345', '湛江市赤坎区'])
+      for (const s of [
+        '20个工作日',
+        '15个工作日',
+        '不收费',
+        '周一至周五',
+        '0759-1234567',
+        '12345',
+        '湛江市赤坎区',
+      ])
         expect(text).to.contain(s);
       expect(root.querySelector('gk-flowchart')!.steps).to.have.length(3);
       expect(root.querySelector('gk-qr')!.value).to.equal('https://www.gdzwfw.gov.cn/ysq');

@@ -21,14 +21,18 @@ describe('gk-home', () => {
         { parentNode: themedHost(elder) },
       );
       const root = el.shadowRoot!;
-      const cats = [...root.querySelectorAll('[data-category]')].map((b) => b.getAttribute('data-category'));
+      const cats = [...root.querySelectorAll('[data-category]')].map((b) =>
+        b.getAttribute('data-category'),
+      );
       expect(cats).to.deep.equal(['plans', 'civil-service-recruitment']);
       const guides = root.querySelector('[aria-labelledby="guides"]')!.textContent!;
       expect(guides).to.contain('办公室');
       expect(guides).to.contain('政府信息依申请公开');
       const notices = root.querySelector('[aria-labelledby="notices"]')!.textContent!;
       expect(notices).to.contain('拟录用公务员名单公示');
-      const latest = [...root.querySelectorAll('[aria-labelledby="latest"] button')].map((b) => b.getAttribute('data-id'));
+      const latest = [...root.querySelectorAll('[aria-labelledby="latest"] button')].map((b) =>
+        b.getAttribute('data-id'),
+      );
       expect(latest).to.deep.equal(['n-board', 'n-plan']);
       expect(smallTargets(root, elder ? 72 : 60)).to.deep.equal([]);
       await expect(el).to.be.accessible();
@@ -41,7 +45,9 @@ describe('gk-home', () => {
       '目前没有公示期内的公示公告',
     );
     const got: string[] = [];
-    el.addEventListener('gk-browse', (e: BrowseEvent) => got.push(`browse:${e.filter.category ?? ''}`));
+    el.addEventListener('gk-browse', (e: BrowseEvent) =>
+      got.push(`browse:${e.filter.category ?? ''}`),
+    );
     el.addEventListener('gk-item-select', (e) => got.push(`item:${e.itemId}`));
     el.shadowRoot!.querySelector<HTMLButtonElement>('[data-category="plans"]')!.click();
     el.shadowRoot!.querySelector<HTMLButtonElement>('.search')!.click();

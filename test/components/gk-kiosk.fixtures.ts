@@ -18,12 +18,19 @@ export const notice: Notice = {
   validity: { status: '有效' },
   disclosure: { mode: '主动公开' },
   keywords: ['政务公开'],
-  body:
-    '<p>各镇人民政府，市府直属各单位：</p><p>现将计划印发给你们，详见<a href="https://www.dg.gov.cn/plan.html">市政府网站</a>。</p><script>alert(1)</script><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onerror="alert(2)">',
+  body: '<p>各镇人民政府，市府直属各单位：</p><p>现将计划印发给你们，详见<a href="https://www.dg.gov.cn/plan.html">市政府网站</a>。</p><script>alert(1)</script><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onerror="alert(2)">',
   tasks: [
-    { seq: 1, task: '完善政务公开目录', requirement: '按季度更新', lead: '市府办', deadline: '2007年底' },
+    {
+      seq: 1,
+      task: '完善政务公开目录',
+      requirement: '按季度更新',
+      lead: '市府办',
+      deadline: '2007年底',
+    },
   ],
-  attachments: [{ name: '工作计划.pdf', mime: 'application/pdf', sha256: 'a'.repeat(64), pages: 3 }],
+  attachments: [
+    { name: '工作计划.pdf', mime: 'application/pdf', sha256: 'a'.repeat(64), pages: 3 },
+  ],
   source: { url: 'https://www.dg.gov.cn/zwgk/plan.html' },
 };
 
@@ -87,7 +94,13 @@ export function fakeSearch(calls: string[] = []) {
       const at = title.indexOf(q);
       return at < 0
         ? []
-        : [{ id: item.id, score: 1, highlights: [{ field: 'title', start: at, end: at + q.length }] }];
+        : [
+            {
+              id: item.id,
+              score: 1,
+              highlights: [{ field: 'title', start: at, end: at + q.length }],
+            },
+          ];
     });
   };
 }
@@ -115,4 +128,54 @@ export function smallTargets(root: ShadowRoot, min: number): string[] {
   for (const el of root.querySelectorAll('*'))
     if (el.shadowRoot) out.push(...smallTargets(el.shadowRoot, min));
   return out;
+}
+
+/**
+ * A minimal fake clock for browser tests: Date.now, setTimeout and
+ * clearTimeout under test control (mocha keeps its own timer references).
+ */
+export function installFakeClock(start = Date.UTC(2026, 10, 24, 2, 0, 0)) {
+  const real = { now: Date.now, set: window.setTimeout, clear: window.clearTimeout };
+  let now = start;
+  let seq = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  Date.now = () => now;
+  window.setTimeout = ((fn: () => void, ms = 0) => {
+    const id = ++seq;
+    timers.set(id, { at: now + ms, fn });
+    return id;
+  }) as typeof window.setTimeout;
+  window.clearTimeout = ((id?: number) => {
+    if (id !== undefined) timers.delete(id);
+  }) as typeof window.clearTimeout;
+  return {
+    tick(ms: number) {
+      const end = now + ms;
+      for (;;) {
+        const next = [...timers].sort((a, b) => a[1].at - b[1].at)[0];
+        if (!next || next[1].at > end) break;
+        timers.delete(next[0]);
+        now = next[1].at;
+        next[1].fn();
+      }
+      now = end;
+    },
+    restore() {
+      Date.now = real.now;
+      window.setTimeout = real.set;
+      window.clearTimeout = real.clear;
+    },
+  };
+}
+
+/** A fake speechSynthesis with the given voices; records what it was asked to say. */
+export function fakeSpeech(voices: { lang: string; localService: boolean }[]) {
+  const spoken: { text: string; lang: string }[] = [];
+  const engine = Object.assign(new EventTarget(), {
+    speaking: false,
+    getVoices: () => voices as SpeechSynthesisVoice[],
+    speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }),
+    cancel: () => undefined,
+  });
+  return { engine, spoken };
 }

@@ -6,7 +6,13 @@ import {
   type GkSearchView,
   type SearchFilterValues,
 } from '../../src/components/gk-search-view.ts';
-import { fakeCandidates, fakeSearch, items, smallTargets, themedHost } from './gk-kiosk.fixtures.ts';
+import {
+  fakeCandidates,
+  fakeSearch,
+  items,
+  smallTargets,
+  themedHost,
+} from './gk-kiosk.fixtures.ts';
 
 /** A search view whose query state is held by the test, like gk-kiosk does. */
 async function mount(calls: string[] = [], elder = false) {
@@ -40,7 +46,12 @@ describe('gk-search-view', () => {
       { text: '公开', mark: true },
       { text: '工作', mark: false },
     ]);
-    expect(highlightParts('abc', [{ start: 1, end: 9 }, { start: 0, end: 2 }])).to.deep.equal([
+    expect(
+      highlightParts('abc', [
+        { start: 1, end: 9 },
+        { start: 0, end: 2 },
+      ]),
+    ).to.deep.equal([
       { text: 'ab', mark: true },
       { text: 'c', mark: true },
     ]);

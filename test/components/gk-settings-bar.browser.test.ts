@@ -11,11 +11,25 @@ describe('gk-settings-bar', () => {
         html`<gk-settings-bar .settings=${{ ...KIOSK_DEFAULT_SETTINGS, elder }}></gk-settings-bar>`,
         { parentNode: themedHost(elder) },
       );
-      const labels = [...el.shadowRoot!.querySelectorAll('button')].map((b) => b.textContent!.trim());
-      for (const l of ['大', '中', '小', '长辈模式', '高对比', '简体', '繁體', 'English', '繁体内容'])
+      const labels = [...el.shadowRoot!.querySelectorAll('button')].map((b) =>
+        b.textContent!.trim(),
+      );
+      for (const l of [
+        '大',
+        '中',
+        '小',
+        '长辈模式',
+        '高对比',
+        '简体',
+        '繁體',
+        'English',
+        '繁体内容',
+      ])
         expect(labels).to.include(l);
       expect(labels.some((l) => l.includes('朗读'))).to.equal(true);
-      const pressed = [...el.shadowRoot!.querySelectorAll('[aria-pressed="true"]')].map((b) => b.textContent!.trim());
+      const pressed = [...el.shadowRoot!.querySelectorAll('[aria-pressed="true"]')].map((b) =>
+        b.textContent!.trim(),
+      );
       expect(pressed).to.deep.equal(elder ? ['中', '长辈模式', '简体'] : ['中', '简体']);
       expect(smallTargets(el.shadowRoot!, elder ? 72 : 60)).to.deep.equal([]);
       await expect(el).to.be.accessible();
@@ -24,12 +38,17 @@ describe('gk-settings-bar', () => {
 
   it('fires the whole new settings on each change, and shows a message', async () => {
     const el = await fixture<GkSettingsBar>(
-      html`<gk-settings-bar .settings=${KIOSK_DEFAULT_SETTINGS} message="本机没有中文语音，无法朗读"></gk-settings-bar>`,
+      html`<gk-settings-bar
+        .settings=${KIOSK_DEFAULT_SETTINGS}
+        message="本机没有中文语音，无法朗读"
+      ></gk-settings-bar>`,
     );
     const got: VisitorSettings[] = [];
     el.addEventListener('gk-settings-change', (e: SettingsChangeEvent) => got.push(e.settings));
     const click = (text: string) =>
-      [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === text)!.click();
+      [...el.shadowRoot!.querySelectorAll('button')]
+        .find((b) => b.textContent!.trim() === text)!
+        .click();
     click('大');
     click('长辈模式');
     click('English');
