@@ -155,7 +155,11 @@ export function parseFrontMatter(
   } catch (e) {
     const err = e as Error & { linePos?: { line: number }[] };
     const line = err.linePos?.[0]?.line;
-    log.error(`front matter: ${err.message.split('\n')[0]}`, line ? { row: line + 1 } : {});
+    const message = err.message.split('\n')[0].replace(/\s*at line \d+, column \d+:?$/, '');
+    log.error(
+      `front matter${line ? ` line ${line + 1}` : ''}: ${message}`,
+      line ? { row: line + 1, field: 'front matter' } : { field: 'front matter' },
+    );
     return null;
   }
   const bodyLine = parsed.matter

@@ -77,7 +77,7 @@ export function applyMeta(
       break;
     }
     case 'keywords':
-      item.keywords = v.split(/[,，;；、\s]+/).filter(Boolean);
+      item.keywords = raw.split(/[,，;；、\s\u3000]+/).filter(Boolean);
       break;
     case 'docType':
       item.docType = v;

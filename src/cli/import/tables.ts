@@ -180,7 +180,8 @@ function finish(fileName: string, item: RawItem, tasks: TaskRow[], log: ProblemL
 export function importCsv(fileName: string, text: string): ImportResult {
   const log = new ProblemLog(fileName, idFromFileName(fileName));
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
-  for (const e of parsed.errors) {
+  // A one-column sheet has no delimiter to detect; that is not an error.
+  for (const e of parsed.errors.filter((x) => x.code !== 'UndetectableDelimiter')) {
     const row = e.row === undefined ? undefined : e.row + 1;
     log.error(`CSV ${e.code}${row ? ` at row ${row}` : ''}: ${e.message}`, { row });
   }
