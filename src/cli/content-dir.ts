@@ -7,8 +7,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
-import createDOMPurify from 'dompurify';
-import { JSDOM } from 'jsdom';
 import { parse as parseYaml } from 'yaml';
 import { calendarFromDayTable } from '../content/calendar.ts';
 import { createSanitizer, type HtmlSanitizer } from '../content/sanitize.ts';
@@ -124,8 +122,15 @@ export function loadCalendar(): Calendar {
   return calendarFromDayTable(table);
 }
 
-/** The HTML sanitiser on a jsdom window (DOMPurify needs a DOM). */
-export function nodeSanitizer(): HtmlSanitizer {
+/**
+ * The HTML sanitiser on a jsdom window (DOMPurify needs a DOM). Loaded lazily:
+ * jsdom takes most of the CLI's start-up time and only validation needs it.
+ */
+export async function nodeSanitizer(): Promise<HtmlSanitizer> {
+  const [{ JSDOM }, { default: createDOMPurify }] = await Promise.all([
+    import('jsdom'),
+    import('dompurify'),
+  ]);
   const { window } = new JSDOM('');
   return createSanitizer(
     createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]),

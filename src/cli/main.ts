@@ -4,11 +4,6 @@
  * 2 usage).
  */
 import { BundleError } from '../content/bundle.ts';
-import { alertCommand } from './commands/alert.ts';
-import { bundleCommand } from './commands/bundle.ts';
-import { contentCommand } from './commands/content.ts';
-import { keygenCommand } from './commands/keygen.ts';
-import { searchCommand } from './commands/search.ts';
 import { EXIT, InvalidError, UsageError } from './util.ts';
 
 export const HELP = `gongkai — admin tool for Gongkai (公开) kiosks
@@ -45,16 +40,17 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         console.log(HELP);
         return cmd === undefined ? EXIT.usage : EXIT.ok;
+      // Commands load lazily so a quick `verify` does not pay for jsdom or pinyin.
       case 'keygen':
-        return await keygenCommand(rest);
+        return await (await import('./commands/keygen.ts')).keygenCommand(rest);
       case 'content':
-        return await contentCommand(rest);
+        return await (await import('./commands/content.ts')).contentCommand(rest);
       case 'bundle':
-        return await bundleCommand(rest);
+        return await (await import('./commands/bundle.ts')).bundleCommand(rest);
       case 'alert':
-        return await alertCommand(rest);
+        return await (await import('./commands/alert.ts')).alertCommand(rest);
       case 'search':
-        return await searchCommand(rest);
+        return await (await import('./commands/search.ts')).searchCommand(rest);
       default:
         throw new UsageError(`gongkai: unknown command ${cmd}`);
     }

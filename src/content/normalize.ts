@@ -25,13 +25,10 @@ const CN_DIGITS: Record<string, number> = {
 /** 1–31 written as 一 … 十 … 二十一 … 三十一; NaN when it is not one. */
 function cnSmallNumber(text: string): number {
   if (/^\d{1,2}$/.test(text)) return Number(text);
-  const m = /^([一二三])?(十)?([一二三四五六七八九])?$/.exec(text);
-  if (!m || text === '') return NaN;
-  const [, tens, ten, units] = m;
-  if (tens && !ten) return NaN;
-  const t = ten ? (tens ? CN_DIGITS[tens] : 1) : 0;
-  const u = units ? CN_DIGITS[units] : 0;
-  return t * 10 + u;
+  if (/^[一二三四五六七八九]$/.test(text)) return CN_DIGITS[text];
+  const m = /^([二三])?十([一二三四五六七八九])?$/.exec(text);
+  if (!m) return NaN;
+  return (m[1] ? CN_DIGITS[m[1]] : 1) * 10 + (m[2] ? CN_DIGITS[m[2]] : 0);
 }
 
 /**

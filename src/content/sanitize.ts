@@ -70,7 +70,13 @@ export function createSanitizer(purify: DOMPurify): HtmlSanitizer {
         ALLOW_ARIA_ATTR: false,
         RETURN_TRUSTED_TYPE: false,
       });
-      const removed = [...purify.removed.map(describe), ...extra];
+      // The parser's own wrappers are not content anyone wrote.
+      const removed = [
+        ...purify.removed
+          .filter((r) => !('element' in r) || !/^(BODY|HTML|HEAD)$/.test(r.element.nodeName))
+          .map(describe),
+        ...extra,
+      ];
       return { html: String(out), removed };
     } finally {
       purify.removeHook('uponSanitizeAttribute', hook);
