@@ -78,11 +78,32 @@ export function deriveSearchData(item: Item): DerivedSearchData {
 }
 
 /**
- * Every reading of every Han character in the items' searchable text (after
- * Traditional → Simplified), plus `extraChars` (e.g. common characters a
- * visitor might type by mistake). About 30 KB for a corpus of 5,000 characters.
+ * The 3,755 level-1 characters of GB 2312 (the most common Simplified
+ * characters), decoded from their GB 2312 byte range. A pinyin input method
+ * offers these first, so they are what a homophone typo is made of, whether
+ * or not the corpus uses them.
  */
-export function buildCharPinyinTable(items: readonly Item[], extraChars = ''): CharPinyinTable {
+export function commonChars(): string {
+  const bytes: number[] = [];
+  for (let hi = 0xb0; hi <= 0xd7; hi++) {
+    for (let lo = 0xa1; lo <= 0xfe; lo++) if (!(hi === 0xd7 && lo > 0xf9)) bytes.push(hi, lo);
+  }
+  try {
+    return new TextDecoder('gbk').decode(Uint8Array.from(bytes));
+  } catch {
+    return ''; // a runtime without legacy encodings: corpus characters only
+  }
+}
+
+/**
+ * Every reading of every Han character in the items' searchable text (after
+ * Traditional → Simplified), plus `extraChars` (by default the common
+ * characters of {@link commonChars}, which typos are made of).
+ */
+export function buildCharPinyinTable(
+  items: readonly Item[],
+  extraChars: string = commonChars(),
+): CharPinyinTable {
   ensureCustomDictionary();
   const chars = new Set<string>();
   const add = (s: string | null | undefined): void => {
