@@ -4,5 +4,6 @@ import type { Area } from '../lib/types.ts';
 import { size } from './size.ts';
 import { start } from './start.ts';
 import { lighthouseArea } from './lighthouse.ts';
+import { search } from './search.ts';
 
-export const AREAS: readonly Area[] = [size, start, lighthouseArea];
+export const AREAS: readonly Area[] = [size, start, lighthouseArea, search];

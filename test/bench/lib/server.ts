@@ -25,8 +25,13 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves files under `dir` (read from disk on each request, so they can change between runs). */
-export async function serveStatic(dir: string): Promise<StaticServer> {
+/**
+ * Serves files under `dir` (read from disk on each request, so they can change
+ * between runs). `isolated` adds COOP/COEP headers: a cross-origin-isolated
+ * page gets a 5 µs `performance.now()` instead of 100 µs, which sub-millisecond
+ * query timings need.
+ */
+export async function serveStatic(dir: string, isolated = false): Promise<StaticServer> {
   const root = resolve(dir);
   let sent = 0;
   const server: Server = createServer((req, res) => {
@@ -45,6 +50,12 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
           'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
           'Content-Length': body.length,
           'Cache-Control': 'no-store',
+          ...(isolated
+            ? {
+                'Cross-Origin-Opener-Policy': 'same-origin',
+                'Cross-Origin-Embedder-Policy': 'require-corp',
+              }
+            : {}),
         });
         res.end(body);
       } catch {
