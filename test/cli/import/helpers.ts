@@ -9,7 +9,8 @@ export async function importFixture(name: string): Promise<ImportResult> {
 
 /** The single item of an import, failing clearly when there is not exactly one. */
 export function only(r: ImportResult): RawItem {
-  if (r.items.length !== 1) throw new Error(`expected 1 item, got ${r.items.length}: ${JSON.stringify(r.problems)}`);
+  if (r.items.length !== 1)
+    throw new Error(`expected 1 item, got ${r.items.length}: ${JSON.stringify(r.problems)}`);
   return r.items[0];
 }
 

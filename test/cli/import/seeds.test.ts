@@ -25,12 +25,23 @@ describe('seed 000: saved Dongguan portal page (.html)', () => {
     expect(item.docNoAsInSource).toBe('东府办函〔2007198');
     expect(item.docNo).toBeNull();
     expect(item.qualityFlags).toEqual(
-      expect.arrayContaining([expect.stringContaining('东府办函〔2007198'), expect.stringContaining('中办发〔200512号')]),
+      expect.arrayContaining([
+        expect.stringContaining('东府办函〔2007198'),
+        expect.stringContaining('中办发〔200512号'),
+      ]),
     );
     expect(r.problems).toContainEqual(
-      expect.objectContaining({ field: 'docNo', level: 'warning', file: 'dg-2007-zwgk-plan-notice.html' }),
+      expect.objectContaining({
+        field: 'docNo',
+        level: 'warning',
+        file: 'dg-2007-zwgk-plan-notice.html',
+      }),
     );
-    expect(item.source).toMatchObject({ site: '中国东莞政府门户网站', siteIdCode: '4419000098', column: '其他文件' });
+    expect(item.source).toMatchObject({
+      site: '中国东莞政府门户网站',
+      siteIdCode: '4419000098',
+      column: '其他文件',
+    });
     const tasks = item.tasks as TaskRow[];
     expect(tasks.map((t) => t.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(tasks[0]).toMatchObject({
@@ -43,18 +54,34 @@ describe('seed 000: saved Dongguan portal page (.html)', () => {
       lead: '市府办、市行政服务办',
       partners: '市监察局(配合);市卫生局、市城市管理局等(具体落实)',
     });
-    expect(tasks[3]).toMatchObject({ lead: '市府办、市行政服务办', partners: '市信息办、东莞日报社、东莞广播电视台等' });
+    expect(tasks[3]).toMatchObject({
+      lead: '市府办、市行政服务办',
+      partners: '市信息办、东莞日报社、东莞广播电视台等',
+    });
     expect(tasks[5]).toMatchObject({ task: '开展调查研究,总结推广先进经验', lead: '市行政服务办' });
     expect(tasks[6]).toMatchObject({ lead: '市府办、市监察局、市行政服务办', partners: '各单位' });
     // Sample row 8 deadline "争取在2007年内完成初稿" is a reading of prose; left empty here.
-    expect(tasks[7]).toMatchObject({ task: '编印出版《东莞办公办事大全》', lead: '市府办、市行政服务办', deadline: null });
+    expect(tasks[7]).toMatchObject({
+      task: '编印出版《东莞办公办事大全》',
+      lead: '市府办、市行政服务办',
+      deadline: null,
+    });
   });
 
   it('keeps the article and drops the page furniture', async () => {
     const body = only(await importFixture('dg-2007-zwgk-plan-notice.html')).body as string;
     expect(body).toContain('《2007年全市政务公开工作计划》业经市政府同意');
     expect(body).toContain('4月下旬召开全市动员大会');
-    for (const noise of ['扫一扫', '分享到', '网站标识码', '字体', '相关新闻', '主办单位', '<script', 'style=']) {
+    for (const noise of [
+      '扫一扫',
+      '分享到',
+      '网站标识码',
+      '字体',
+      '相关新闻',
+      '主办单位',
+      '<script',
+      'style=',
+    ]) {
       expect(body).not.toContain(noise);
     }
   });
@@ -118,14 +145,16 @@ const SEED_002_TASKS: TaskRow[] = [
   {
     seq: 1,
     task: '推进决策公开',
-    requirement: '1.实行重大行政决策预公开,建立利益相关方、公众、专家、媒体等列席政府有关会议制度。',
+    requirement:
+      '1.实行重大行政决策预公开,建立利益相关方、公众、专家、媒体等列席政府有关会议制度。',
     lead: '市政务服务办、市各有关单位,各镇(街、园区)',
     deadline: '全年',
   },
   {
     seq: 1,
     task: '推进决策公开',
-    requirement: '2.加快推行文化教育、医疗卫生、资源开发、环境保护、公用事业等重大民生决策事项民意调查制度。',
+    requirement:
+      '2.加快推行文化教育、医疗卫生、资源开发、环境保护、公用事业等重大民生决策事项民意调查制度。',
     lead: '市政务服务办、市各有关单位,各镇(街、园区)',
     deadline: '全年',
   },
@@ -228,7 +257,11 @@ describe('seed 003: annual report pasted into Markdown (.md)', () => {
     expect(item.tasks).toBeUndefined();
     expect(item.qualityFlags).toEqual([expect.stringContaining('masked digits')]);
     const masked = r.problems.find((p) => p.reason.includes('masked'));
-    expect(masked).toMatchObject({ level: 'warning', file: 'zj-jxb-xxgk-annual-report.md', row: 14 });
+    expect(masked).toMatchObject({
+      level: 'warning',
+      file: 'zj-jxb-xxgk-annual-report.md',
+      row: 14,
+    });
     expect(item.body).toContain('201*年');
   });
 });
