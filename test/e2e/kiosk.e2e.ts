@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { CSP } from '../../vite.config.ts';
+import { checkedScreenshot, launchChromium } from '../helpers/browser.ts';
+
+// The touch kiosk on its harness page (test/pages/kiosk.html), served by a
+// Vite dev server under the app's CSP plus the `dompurify` Trusted Types
+// policy the notice reader needs (the shell's CSP must list it too).
+const KIOSK_CSP = CSP.replace('trusted-types lit-html', 'trusted-types lit-html dompurify');
+
+const VIEWPORTS = {
+  landscape: { width: 1920, height: 1080 },
+  portrait: { width: 1080, height: 1920 },
+} as const;
+
+/** All text a visitor could see: DOM text through shadow roots, and input values. */
+function visibleTraces(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const walk = (root: Document | ShadowRoot): string => {
+      let out = '';
+      for (const el of root.querySelectorAll('*')) {
+        if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)
+          out += ` ${el.value}`;
+        if (el.shadowRoot) out += ` ${el.shadowRoot.textContent ?? ''} ${walk(el.shadowRoot)}`;
+      }
+      return out;
+    };
+    return `${document.title} ${document.body.textContent ?? ''} ${walk(document)}`;
+  });
+}
+
+const inKiosk = (page: Page, css: string) => page.locator(`gk-kiosk ${css}`);
+
+async function pressKeys(page: Page, keys: string[]) {
+  for (const k of keys) await inKiosk(page, `gk-keyboard button[data-key="${k}"]`).click();
+}
+
+describe('touch kiosk harness', () => {
+  let browser: Browser;
+  let server: ViteDevServer;
+  let base: string;
+
+  beforeAll(async () => {
+    server = await createServer({
+      logLevel: 'silent',
+      cacheDir: 'node_modules/.vite-kiosk-e2e',
+      server: {
+        port: 0,
+        host: '127.0.0.1',
+        hmr: false,
+        headers: { 'Content-Security-Policy': KIOSK_CSP },
+      },
+      optimizeDeps: {
+        entries: ['test/pages/kiosk.html'],
+        include: ['qrcode', 'dompurify', 'pinyin-pro', 'opencc-js/cn2t', 'lit'],
+      },
+    });
+    await server.listen();
+    const url = server.resolvedUrls?.local[0];
+    if (!url) throw new Error('vite dev server did not report a URL');
+    base = `${url}test/pages/kiosk.html`;
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(viewport: { width: number; height: number }, query = '') {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+    await context.clock.install({ time: new Date('2026-11-24T02:00:00Z') });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    const response = await page.goto(`${base}${query}`);
+    expect(response?.headers()['content-security-policy']).toContain(
+      'trusted-types lit-html dompurify',
+    );
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+    return { context, page, errors };
+  }
+
+  it('types on the on-screen keyboard, opens a result, and after the idle time leaves no trace', async () => {
+    const { context, page, errors } = await open(VIEWPORTS.landscape, '?idle=90');
+    const historyAtStart = await page.evaluate(() => history.length);
+    await inKiosk(page, 'button.start').click();
+    await inKiosk(page, 'nav button').filter({ hasText: '搜索' }).click();
+    // Pinyin initials of 政务公开 on the on-screen keyboard, then choose the word in the candidate bar.
+    await pressKeys(page, ['z', 'w', 'g', 'k']);
+    await expect.poll(() => inKiosk(page, 'input[type="search"]').inputValue()).toBe('zwgk');
+    const candidate = inKiosk(page, 'gk-candidate-bar button')
+      .filter({ hasText: '政务公开' })
+      .first();
+    await candidate.click();
+    await expect.poll(() => inKiosk(page, 'input[type="search"]').inputValue()).toBe('政务公开');
+    const results = inKiosk(page, '[part="result"]');
+    await expect.poll(() => results.count()).toBeGreaterThan(0);
+    expect(await inKiosk(page, '[part="result"] mark').count()).toBeGreaterThan(0);
+    const title = (await results.first().locator('.title').textContent())!.trim();
+    expect(title).toContain('政务公开');
+    await results.first().click();
+    await expect.poll(() => inKiosk(page, 'gk-notice-view h1').textContent()).toBe(title);
+    expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
+    expect(await visibleTraces(page)).toContain(title);
+    expect(await page.evaluate(() => history.length)).toBe(historyAtStart);
+
+    // Nobody touches the screen for the idle time.
+    await page.clock.fastForward(91_000);
+    await expect.poll(() => inKiosk(page, 'button.start').count()).toBe(1);
+    const traces = await visibleTraces(page);
+    expect(traces).not.toContain(title);
+    expect(traces).not.toContain('政务公开工作');
+    expect(traces).not.toContain('zwgk');
+    const state = await page.evaluate(() => ({
+      length: history.length,
+      state: history.state as unknown,
+      session: sessionStorage.length,
+      url: location.href,
+    }));
+    expect(state).toEqual({
+      length: historyAtStart,
+      state: null,
+      session: 0,
+      url: `${base}?idle=90`,
+    });
+    expect(errors, errors.join('\n')).toEqual([]);
+    await context.close();
+  });
+
+  it('screenshots every screen in landscape and portrait, normal and elder mode', async () => {
+    const { context, page, errors } = await open(VIEWPORTS.landscape);
+    for (const elder of [false, true]) {
+      await page.evaluate((elder) => {
+        const kiosk = document.querySelector('gk-kiosk')!;
+        kiosk.defaults = { ...kiosk.defaults, elder };
+        kiosk.resetSession();
+      }, elder);
+      for (const [orientation, viewport] of Object.entries(VIEWPORTS)) {
+        await page.setViewportSize(viewport);
+        const shot = (screen: string) =>
+          checkedScreenshot(page, `kiosk-${screen}-${orientation}-${elder ? 'elder' : 'normal'}`);
+        await inKiosk(page, 'button.start').waitFor();
+        await shot('attract');
+        await inKiosk(page, 'button.start').click();
+        await inKiosk(page, 'gk-home h2').first().waitFor();
+        await shot('home');
+        await inKiosk(page, 'nav button').filter({ hasText: '搜索' }).click();
+        await pressKeys(page, ['z', 'w']);
+        await expect.poll(() => inKiosk(page, '[part="result"]').count()).toBeGreaterThan(0);
+        await shot('search');
+        await inKiosk(page, '[part="result"]').first().click();
+        await inKiosk(page, 'gk-notice-view h1').waitFor();
+        await shot('notice');
+        await inKiosk(page, 'nav button').filter({ hasText: '首页' }).click();
+        await inKiosk(page, 'gk-home [part="tile"][data-id="zj-jxb-ysq-gk"]').click();
+        await inKiosk(page, 'gk-guide-view h1').waitFor();
+        await shot('guide');
+        await page.evaluate(() => document.querySelector('gk-kiosk')!.resetSession());
+      }
+    }
+    expect(errors, errors.join('\n')).toEqual([]);
+    await context.close();
+  });
+});
