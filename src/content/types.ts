@@ -204,6 +204,10 @@ export interface Notice extends ItemBase {
   tasks?: TaskRow[];
   attachments?: Attachment[];
   interpretationOf?: string | null;
+  /** The original text when the item was converted (e.g. Traditional → Simplified on import). */
+  sourceText?: string | null;
+  /** 主送机关. */
+  recipients?: string[];
 }
 
 export interface Material {

@@ -72,7 +72,7 @@ const NOTICE_KEYS = new Set([
   'infoCategory', 'writtenDate', 'publishDate', 'validity', 'disclosure', 'noticePeriod',
   'enforcement', 'keywords', 'summary', 'body', 'tasks', 'attachments', 'interpretationOf',
   'interpretations', 'recipients', 'baseLevelArea', 'source', 'display', 'privacy', 'inferred',
-  'qualityFlags', 'provenance', 'demo', 'reviewedAt',
+  'qualityFlags', 'provenance', 'demo', 'reviewedAt', 'sourceText',
 ]); // prettier-ignore
 const GUIDE_KEYS = new Set([
   'id', 'kind', 'itemName', 'itemCode', 'itemType', 'implementingBody', 'department', 'topic',

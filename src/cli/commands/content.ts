@@ -11,7 +11,7 @@ export async function checkContentDir(dir: string, today: string): Promise<Conte
   const report = validateContent(sources, {
     today,
     calendar: loadCalendar(),
-    sanitize: nodeSanitizer(),
+    sanitize: await nodeSanitizer(),
   });
   report.errors.unshift(...problems.filter((p) => p.level === 'error'));
   report.warnings.push(...problems.filter((p) => p.level === 'warning'));
