@@ -1,7 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { Alert, Calendar, Item } from '../content/types.ts';
 import type { KioskConfig } from '../config/types.ts';
 import { activeAlerts, alertDwellMs } from '../display/alerts.ts';
@@ -50,8 +49,10 @@ export class GkDisplay extends LitElement {
       /* Room for the burn-in shift: the screen moves within this margin. */
       inset: 4px;
       display: grid;
-      grid-template-rows: auto 1fr auto;
+      grid-template-rows: auto minmax(0, 1fr) auto;
+      grid-template-columns: minmax(0, 1fr);
       font-size: 36px;
+      transform: translate(var(--gk-shift-x, 0), var(--gk-shift-y, 0));
       transition: transform 2s ease-in-out;
     }
     .screen.portrait {
@@ -232,6 +233,11 @@ export class GkDisplay extends LitElement {
     this.ticker.tick();
   }
 
+  /** The item slide in the rotation (it stays set behind an alert or the closed card). */
+  get currentSlide(): CurrentSlide | null {
+    return this.rotation.current;
+  }
+
   /** The wake lock state, for the admin panel's health view. */
   get wakeLockState(): WakeLockController['state'] {
     return this.wakeLock.state;
@@ -246,17 +252,19 @@ export class GkDisplay extends LitElement {
     this.evaluate(this.now());
   }
 
+  override updated(): void {
+    // CSSOM, not a style attribute: the app's CSP has no 'unsafe-inline' for styles.
+    this.style.setProperty('--gk-shift-x', `${this.shift.x}px`);
+    this.style.setProperty('--gk-shift-y', `${this.shift.y}px`);
+  }
+
   override render() {
     const cfg = this.config;
     if (!cfg) return nothing;
     const now = this.now();
     const orientation = cfg.orientation;
     const { date, time } = formatClock(now, cfg.timeZone);
-    return html`<div
-      class="screen ${orientation}"
-      part="screen"
-      style=${styleMap({ transform: `translate(${this.shift.x}px, ${this.shift.y}px)` })}
-    >
+    return html`<div class="screen ${orientation}" part="screen">
       <header>
         <span class="place">${cfg.name} · ${cfg.location}</span>
         <span class="clock"

@@ -40,8 +40,8 @@ export interface PlaylistEntry {
 
 /** Characters per page before a page break, by orientation (tuned for 3 m type). */
 export const PAGE_BUDGET = {
-  portrait: { summary: 230, tableChars: 380, tableRows: 5, steps: 6, list: 6 },
-  landscape: { summary: 150, tableChars: 240, tableRows: 3, steps: 4, list: 4 },
+  portrait: { summary: 230, tableChars: 380, tableRows: 5, steps: 5, list: 6 },
+  landscape: { summary: 150, tableChars: 240, tableRows: 3, steps: 3, list: 4 },
 } as const;
 
 /** Reading speed assumed for dwell times: characters per second at 3 m. */

@@ -44,8 +44,10 @@ export class Rotation {
         cur.page = same.pages[cur.page.index];
         return false;
       }
+      // Its item left the rotation: no further pages of it either.
+      this.current = null;
     }
-    return this.advance(now);
+    return this.advance(now) || cur !== null;
   }
 
   /** Moves on when the current slide's time is up. True when the slide changed. */

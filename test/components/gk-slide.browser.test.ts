@@ -64,7 +64,7 @@ describe('gk-slide', () => {
     });
     const pages = paginate(item, 'landscape');
     const el = await fixture<GkSlide>(html`<gk-slide .item=${item} .page=${pages[1]}></gk-slide>`);
-    expect(el.shadowRoot!.querySelector('ol')!.getAttribute('start')).to.equal('5');
+    expect(el.shadowRoot!.querySelector('ol')!.getAttribute('start')).to.equal('4');
     expect(el.shadowRoot!.textContent).to.contain('第 2/2 页');
     expect(el.shadowRoot!.querySelector('gk-qr')!.value).to.equal(
       'https://gongkai.example/g1.html',

@@ -108,7 +108,13 @@ describe('Rotation', () => {
     expect(r.current!.seq).toBe(seq);
     expect(r.setEntries([b], 6)).toBe(true);
     expect(r.current!.entry.item.id).toBe('b');
-    expect(r.setEntries([], 7)).toBe(true);
+    // A paged item that leaves the playlist does not show its remaining pages.
+    const long = entry('long', '很长的摘要。'.repeat(60));
+    r.setEntries([long], 7);
+    expect(r.current!.entry.item.id).toBe('long');
+    expect(r.setEntries([b], 8)).toBe(true);
+    expect(r.current!.entry.item.id).toBe('b');
+    expect(r.setEntries([], 9)).toBe(true);
     expect(r.current).toBeNull();
   });
 });

@@ -73,7 +73,7 @@ describe('paginate', () => {
   it('shows a guide’s steps numbered across pages, or its commitments', () => {
     const steps = Array.from({ length: 9 }, (_, i) => ({ step: `步骤${i + 1}` }));
     const pages = paginate(guide({ procedure: steps }), 'landscape');
-    expect(pages.map((p) => (p.body.type === 'steps' ? p.body.first : 0))).toEqual([1, 5, 9]);
+    expect(pages.map((p) => (p.body.type === 'steps' ? p.body.first : 0))).toEqual([1, 4, 7]);
     const c = paginate(guide({ procedure: [], serviceCommitments: ['热情接待'] }), 'portrait');
     expect(c[0].body).toEqual({ type: 'list', heading: '服务承诺', lines: ['热情接待'] });
     expect(paginate(guide({ procedure: [] }), 'portrait')[0].body.type).toBe('none');

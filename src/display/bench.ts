@@ -1,0 +1,79 @@
+/**
+ * Slide-change cost, for `npm run bench` (issue 8: ≤ 50 ms with 10,000 items).
+ * Runs in a page: it needs the DOM and PerformanceObserver.
+ */
+
+/** What `measureSlideChanges` reports. */
+export interface SlideChangeReport {
+  /** Slide changes measured. */
+  changes: number;
+  /** Longest task seen by PerformanceObserver('longtask') during the run (0 when none ≥ 50 ms). */
+  longestTaskMs: number;
+  /** Long tasks (≥ 50 ms) seen. */
+  longTasks: number;
+  /** Longest change measured directly: heartbeat, render of the display and slide, style and layout. */
+  longestChangeMs: number;
+  /** Median of the same. */
+  medianChangeMs: number;
+  /** False when the browser has no 'longtask' entry type (then only the direct times count). */
+  longTaskSupported: boolean;
+}
+
+/** The parts of `<gk-display>` the measurement drives. */
+export interface Measurable {
+  tick(): void;
+  readonly updateComplete: Promise<boolean>;
+  readonly shadowRoot: ShadowRoot | null;
+}
+
+const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/**
+ * Moves `el` through `changes` slide changes. `advance()` must move the fake
+ * clock to the next change. Each change runs in its own task (the loop yields
+ * between them) so long-task entries are per change, not one for the loop.
+ */
+export async function measureSlideChanges(
+  el: Measurable,
+  advance: () => void,
+  changes = 40,
+): Promise<SlideChangeReport> {
+  const supported = PerformanceObserver.supportedEntryTypes.includes('longtask');
+  const durations: number[] = [];
+  const long: number[] = [];
+  const observer = supported
+    ? new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) long.push(e.duration);
+      })
+    : null;
+  observer?.observe({ type: 'longtask', buffered: false });
+  try {
+    for (let i = 0; i < changes; i++) {
+      await nextTask();
+      const t0 = performance.now();
+      advance();
+      el.tick();
+      await el.updateComplete;
+      const slide = el.shadowRoot?.querySelector('gk-slide') as
+        (Element & { updateComplete?: Promise<boolean> }) | null;
+      await slide?.updateComplete;
+      // Reading layout forces style and layout now, inside the measured span.
+      void (el.shadowRoot?.firstElementChild as HTMLElement | null)?.offsetHeight;
+      durations.push(performance.now() - t0);
+    }
+    await nextTask();
+    // Entries are delivered asynchronously; give the observer a moment.
+    await new Promise<void>((r) => setTimeout(r, 100));
+  } finally {
+    observer?.disconnect();
+  }
+  const sorted = [...durations].sort((a, b) => a - b);
+  return {
+    changes,
+    longestTaskMs: long.length ? Math.max(...long) : 0,
+    longTasks: long.length,
+    longestChangeMs: sorted.at(-1) ?? 0,
+    medianChangeMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    longTaskSupported: supported,
+  };
+}

@@ -1,0 +1,230 @@
+// Test harness for <gk-display>: loaded by test/pages/display.html in the e2e
+// tests (screenshots, the 12-hour soak) and by the benchmark (10,000 items).
+// Query: ?case=notice-summary|notice-tasks|guide|alert|closed|soak|bench
+//        &orientation=portrait|landscape &leaky=1 &items=10000
+import { html, LitElement } from 'lit';
+import { GkDisplay } from '../../src/components/gk-display.ts';
+import type { CurrentSlide } from '../../src/display/rotation.ts';
+import { measureSlideChanges, type SlideChangeReport } from '../../src/display/bench.ts';
+import type { Alert, Item } from '../../src/content/types.ts';
+import type { KioskConfig } from '../../src/config/types.ts';
+import { CALENDAR, alert, config, guide } from '../display/fixtures.ts';
+
+const demo = Object.values(
+  import.meta.glob<Item>('../../src/content/demo/*.json', { eager: true, import: 'default' }),
+);
+const byId = (id: string): Item => {
+  const item = demo.find((i) => i.id === id);
+  if (!item) throw new Error(`test/pages/display-harness.ts: demo item ${id} not found`);
+  return item;
+};
+
+/** Detached slides kept alive on purpose, and listeners never removed. */
+const leaked: Element[] = [];
+
+/**
+ * A deliberately leaky slide for the soak test's negative control: it adds a
+ * window listener it never removes and keeps itself (and its DOM) alive
+ * after the display drops it.
+ */
+class GkLeakySlide extends LitElement {
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('resize', () => this.requestUpdate());
+    leaked.push(this);
+  }
+  override render() {
+    return html`<div>
+      <p>leak</p>
+      <p>leak</p>
+      <p>leak</p>
+      <p>leak</p>
+      <p>leak</p>
+    </div>`;
+  }
+}
+customElements.define('gk-leaky-slide', GkLeakySlide);
+
+class GkLeakyDisplay extends GkDisplay {
+  protected override renderItemSlide(cur: CurrentSlide, orientation: KioskConfig['orientation']) {
+    return html`<gk-leaky-slide></gk-leaky-slide>${super.renderItemSlide(cur, orientation)}`;
+  }
+}
+customElements.define('gk-leaky-display', GkLeakyDisplay);
+
+// A constructed sheet, not a <style> or <link>: the page runs under the app's CSP.
+const page = new CSSStyleSheet();
+page.replaceSync('html, body { margin: 0; width: 100vw; height: 100vh; overflow: hidden; }');
+document.adoptedStyleSheets = [page];
+
+const params = new URLSearchParams(location.search);
+const kase = params.get('case') ?? 'soak';
+const orientation = params.get('orientation') === 'portrait' ? 'portrait' : 'landscape';
+const start = Date.parse('2025-10-10T10:00:00+08:00');
+const clock = { t: start };
+
+const guideWithSteps = guide({
+  id: 'harness-guide',
+  itemName: { 'zh-Hans': '政府信息公开申请（依申请公开）办事指南' },
+  implementingBody: { name: '湛江市经济技术协作办公室', address: '湛江市赤坎区某路1号' },
+  location: '市政务服务中心二楼综合窗口',
+  timeLimit: { promised: '15个工作日' },
+  procedure: [
+    {
+      step: '提出申请',
+      desc: '申请人填写《政府信息公开申请表》，可现场、邮寄或网上提交。',
+      timeLimit: '当场',
+    },
+    {
+      step: '登记受理',
+      desc: '工作人员审核申请内容是否明确，出具登记回执。',
+      timeLimit: '1个工作日',
+    },
+    {
+      step: '审查办理',
+      desc: '依法审查申请公开的信息，征求第三方意见的时间不计入期限。',
+      timeLimit: '15个工作日',
+    },
+    {
+      step: '作出答复',
+      desc: '按申请人要求的形式提供信息，或书面告知不予公开的理由。',
+      timeLimit: '当场',
+    },
+    { step: '送达', desc: '通过邮寄、电子邮件或现场领取方式送达答复书。', timeLimit: '3个工作日' },
+  ],
+});
+
+/** Alerts every simulated hour for ten minutes, so the soak exercises takeover too. */
+function hourlyAlert(t: number): Alert[] {
+  const hour = Math.floor((t - start) / 3_600_000);
+  const from = start + hour * 3_600_000 + 30 * 60_000;
+  return [
+    alert({
+      id: `soak-${hour}`,
+      severity: (['red', 'orange', 'yellow', 'blue'] as const)[hour % 4],
+      effective: new Date(from).toISOString(),
+      expires: new Date(from + 10 * 60_000).toISOString(),
+    }),
+  ];
+}
+
+function manyItems(n: number): Item[] {
+  const out: Item[] = [];
+  for (let i = 0; i < n; i++) {
+    const base = demo[i % demo.length];
+    out.push({
+      ...base,
+      id: `${base.id}-${i}`,
+      display: { ...base.display, priority: i % 7 === 0 ? 3 : 0 },
+    });
+  }
+  return out;
+}
+
+const el = document.createElement(
+  params.get('leaky') ? 'gk-leaky-display' : 'gk-display',
+) as GkDisplay;
+let items: Item[] = demo;
+let shown = 0;
+
+/** Puts the display into one of the harness cases. */
+function setCase(name: string, orientation: 'portrait' | 'landscape'): Promise<boolean> {
+  let cfg = config();
+  cfg.orientation = orientation;
+  cfg.name = '政府信息查阅点';
+  cfg.location = '市图书馆 二楼 政府信息查阅室';
+  let alerts: Alert[] = [];
+  items = demo;
+  clock.t = start;
+  switch (name) {
+    case 'notice-summary':
+      items = [byId('zj-jxb-noticeboard')];
+      break;
+    case 'notice-tasks':
+      items = [byId('dg-2017-zwgk-task-table')];
+      break;
+    case 'guide':
+      items = [guideWithSteps];
+      break;
+    case 'alert':
+      alerts = [
+        alert({ severity: 'red', headline: { 'zh-Hans': '湛江市气象台发布暴雨红色预警信号' } }),
+      ];
+      break;
+    case 'closed':
+      cfg = {
+        ...cfg,
+        display: {
+          ...cfg.display,
+          openingHours: { open: '09:00', close: '17:00', outside: 'closed-card' },
+        },
+      };
+      clock.t = Date.parse('2025-10-10T19:00:00+08:00');
+      break;
+    case 'bench':
+      items = manyItems(Number(params.get('items') ?? 10_000));
+      break;
+  }
+  el.config = cfg;
+  el.items = items;
+  el.alerts = alerts;
+  return el.updateComplete;
+}
+
+el.manualTicks = true;
+el.clock = () => clock.t;
+el.calendar = CALENDAR;
+el.bundleGeneratedAt = Date.parse('2025-10-09T08:30:00+08:00');
+el.demo = true;
+el.addEventListener('gk-slide-shown', () => shown++);
+void setCase(kase, orientation);
+document.body.append(el);
+
+/** Jumps the fake clock to the next slide change (or alert change) and renders it. */
+async function step(): Promise<void> {
+  clock.t = Math.max(
+    clock.t + 1000,
+    Math.min(el.currentSlide?.until ?? Infinity, clock.t + 60_000),
+  );
+  if (kase === 'soak') el.alerts = hourlyAlert(clock.t);
+  el.tick();
+  await el.updateComplete;
+  const slide = el.shadowRoot?.querySelector('gk-slide') as
+    (Element & { updateComplete?: Promise<boolean> }) | null;
+  await slide?.updateComplete;
+}
+
+const harness = {
+  ready: el.updateComplete,
+  /** Switches case and orientation without a reload (screenshots share one page). */
+  show: async (name: string, o: 'portrait' | 'landscape') => {
+    await setCase(name, o);
+    const slide = el.shadowRoot?.querySelector('gk-slide') as
+      (Element & { updateComplete?: Promise<boolean> }) | null;
+    await slide?.updateComplete;
+  },
+  /** Simulates `hours` of rotation on the fake clock; returns slides shown so far. */
+  async run(hours: number): Promise<{ shown: number; proof: number; simulatedHours: number }> {
+    const end = clock.t + hours * 3_600_000;
+    while (clock.t < end) await step();
+    return { shown, proof: el.proof.size, simulatedHours: (clock.t - start) / 3_600_000 };
+  },
+  /** The benchmark: longest task at a slide change with the loaded items. */
+  async bench(changes = 40): Promise<SlideChangeReport & { items: number }> {
+    const report = await measureSlideChanges(
+      el,
+      () => {
+        clock.t = el.currentSlide?.until ?? clock.t + 60_000;
+      },
+      changes,
+    );
+    return { ...report, items: items.length };
+  },
+  leaked: () => leaked.length,
+};
+declare global {
+  interface Window {
+    gkHarness: typeof harness;
+  }
+}
+window.gkHarness = harness;
