@@ -8,7 +8,7 @@
 export const HEARTBEAT_GLOBAL = 'gongkaiHeartbeat';
 
 /** Starts the counter; returns the function that stops it. */
-export function startHeartbeat(periodMs = 5000): () => void {
+export function startHeartbeat(periodMs = 2000): () => void {
   const target = globalThis as unknown as Record<string, number>;
   target[HEARTBEAT_GLOBAL] = 1;
   const timer = setInterval(() => {
