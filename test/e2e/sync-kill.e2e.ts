@@ -1,0 +1,339 @@
+// Browser killed mid-commit: SIGKILL the whole Chromium process group at random
+// moments while it ingests a 10,000-item bundle (~30 MB) over an older 10,000-item
+// version, relaunch on the same profile, and check that the store holds one
+// complete verified version, old or new, never a mix and never nothing. A
+// control that commits in two transactions (pointer first, then the objects)
+// must fail the same check, proving the test can see the fault.
+//
+// KILL_TRIALS (default 10) and KILL_CONTROL_TRIALS (default 2) set the counts;
+// npm run test:reliability runs 200. Each trial is logged as a JSON line in
+// test-output/sync-kill.jsonl with the phase the kill hit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.mjs';
+import { startBundleServer, type BundleServer } from '../helpers/bundle-server.ts';
+import { demoKey, generatedItems, makeBundle, type BuiltBundle } from '../helpers/make-bundle.ts';
+
+const TRIALS = Number(process.env.KILL_TRIALS ?? 10);
+const CONTROL_TRIALS = Number(process.env.KILL_CONTROL_TRIALS ?? 2);
+const ITEMS = 10_000;
+/** ~0.6 KB items keep the 10,000-item bundle at ~7 MB, so 10 trials fit in npm test's budget. */
+const BODY_CHARS = Number(process.env.KILL_BODY_CHARS ?? 150);
+const LOG = 'test-output/sync-kill.jsonl';
+
+/** The page-side harness: the kiosk's own ingest and store code, bundled with esbuild. */
+const HARNESS = `
+import { openDB } from 'idb';
+import { openStore } from './src/data/db.ts';
+import { ingestBundle } from './src/sync/ingest.ts';
+import { fileSource } from './src/sync/sources.ts';
+
+/** The control: pointer and record first, objects in a second transaction. Deliberately unsafe. */
+async function splitCommit(record, objects) {
+  const db = await openDB('gongkai');
+  const tx1 = db.transaction(['meta', 'versions'], 'readwrite', { durability: 'strict' });
+  tx1.objectStore('versions').put(record);
+  tx1.objectStore('meta').put({ version: record.version }, 'active');
+  await tx1.done;
+  const tx2 = db.transaction('objects', 'readwrite', { durability: 'strict' });
+  for (const o of objects) tx2.store.put(o);
+  await tx2.done;
+  db.close();
+}
+
+window.harness = {
+  async ingest(mode, keys) {
+    const buf = await (await fetch('pack.bin')).arrayBuffer();
+    const headerLength = new DataView(buf).getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength)));
+    let at = 4 + headerLength;
+    const files = header.map((h) => {
+      const blob = new Blob([new Uint8Array(buf, at, h.size)]);
+      at += h.size;
+      return { path: h.path, blob };
+    });
+    const store = await openStore();
+    console.log('phase start');
+    await ingestBundle(fileSource(files), {
+      store,
+      trustedKeys: keys,
+      bundleId: 'gongkai-demo',
+      limits: { maxFileBytes: 5e6, maxBundleBytes: 1e9 },
+      concurrency: 64,
+      estimate: async () => ({}),
+      onPhase: (p) => console.log('phase ' + p),
+      commit: mode === 'split' ? splitCommit : undefined,
+    });
+    console.log('phase done');
+    store.close();
+  },
+  async check() {
+    const store = await openStore();
+    try {
+      const content = await store.loadActive();
+      if (!content) return { ok: false, error: 'nothing stored' };
+      const revised = content.items.filter((f) => f.item.title['zh-Hans'].includes('修订')).length;
+      return { ok: true, version: content.record.version, count: content.items.length, revised };
+    } catch (e) {
+      return { ok: false, error: String(e) };
+    } finally {
+      store.close();
+    }
+  },
+};
+`;
+
+/** Packs bundle files into one body: u32 header length, JSON [{path,size}], bytes. */
+function pack(bundle: BuiltBundle): Uint8Array {
+  const entries = [...bundle.files];
+  const header = new TextEncoder().encode(
+    JSON.stringify(entries.map(([path, b]) => ({ path, size: b.length }))),
+  );
+  let total = 4 + header.length;
+  for (const [, b] of entries) total += b.length;
+  const out = new Uint8Array(total);
+  new DataView(out.buffer).setUint32(0, header.length, true);
+  out.set(header, 4);
+  let at = 4 + header.length;
+  for (const [, b] of entries) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Chromium in its own process group, so SIGKILL takes every child with it. */
+async function spawnChromium(profile: string): Promise<{ proc: ChildProcess; browser: Browser }> {
+  const exe = findChromium();
+  if (!exe) throw new Error('No Chromium found');
+  // A copied profile carries the lock of the Chromium that made it.
+  for (const f of ['DevToolsActivePort', 'SingletonLock', 'SingletonSocket', 'SingletonCookie']) {
+    rmSync(join(profile, f), { force: true });
+  }
+  const proc = spawn(
+    exe,
+    [
+      ...CHROMIUM_ARGS,
+      '--headless=new',
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-port=0',
+      'about:blank',
+    ],
+    { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    if (stderr.length < 4000) stderr += d.toString();
+  });
+  const portFile = join(profile, 'DevToolsActivePort');
+  for (let i = 0; i < 400 && !existsSync(portFile); i++) await sleep(50);
+  if (!existsSync(portFile)) throw new Error(`Chromium did not start on ${profile}: ${stderr}`);
+  const port = readFileSync(portFile, 'utf8').split('\n')[0];
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  return { proc, browser };
+}
+
+async function stop(proc: ChildProcess, browser: Browser | null, signal: 'SIGKILL' | 'SIGTERM') {
+  if (signal === 'SIGTERM') await browser?.close().catch(() => undefined);
+  try {
+    process.kill(-(proc.pid as number), signal);
+  } catch {
+    // Already gone.
+  }
+  if (proc.exitCode === null && proc.signalCode === null) {
+    await new Promise((r) => proc.once('exit', r));
+  }
+}
+
+async function harnessPage(browser: Browser, url: string): Promise<Page> {
+  const context = browser.contexts()[0];
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${url}kill.html`);
+  await page.waitForFunction(() => 'harness' in window);
+  return page;
+}
+
+interface Check {
+  ok: boolean;
+  version?: number;
+  count?: number;
+  revised?: number;
+  error?: string;
+}
+
+/** The invariant: one complete version, old (no revised items) or new (all revised). */
+function violation(c: Check): string | null {
+  if (!c.ok) return c.error ?? 'not ok';
+  if (c.count !== ITEMS) return `${c.count} items, expected ${ITEMS}`;
+  if (c.version === 1 && c.revised === 0) return null;
+  if (c.version === 2 && c.revised === ITEMS) return null;
+  return `mix: version ${c.version} with ${c.revised} revised items`;
+}
+
+describe('browser killed mid-commit', () => {
+  let server: BundleServer;
+  let work: string;
+  let base: string;
+  let commitMs = 1000;
+  let ingestMs = 3000;
+  const keys = [{ id: demoKey().id, jwk: demoKey().jwk, demo: true }];
+
+  beforeAll(async () => {
+    mkdirSync('test-output', { recursive: true });
+    server = await startBundleServer();
+    const js = await build({
+      stdin: { contents: HARNESS, resolveDir: resolve('.'), loader: 'js' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      target: 'es2022',
+      logLevel: 'silent',
+    });
+    server.extra.set('kill.js', { body: js.outputFiles[0].contents, type: 'text/javascript' });
+    server.extra.set('kill.html', {
+      body: '<!doctype html><meta charset="utf-8"><script type="module" src="kill.js"></script>',
+      type: 'text/html; charset=utf-8',
+    });
+    work = mkdtempSync(join(tmpdir(), 'gk-kill-'));
+    base = join(work, 'base');
+    // The old version, committed cleanly.
+    server.extra.set('pack.bin', {
+      body: pack(
+        makeBundle({ items: generatedItems(ITEMS, { bodyChars: BODY_CHARS }), version: 1 }),
+      ),
+      type: 'application/octet-stream',
+    });
+    const first = await spawnChromium(base);
+    const page = await harnessPage(first.browser, server.url);
+    await page.evaluate((k) => (window as unknown as Harness).harness.ingest('atomic', k), keys);
+    expect(
+      violation(await page.evaluate(() => (window as unknown as Harness).harness.check())),
+    ).toBe(null);
+    await stop(first.proc, first.browser, 'SIGTERM');
+    // The new version: every item revised, so every object is new.
+    server.extra.set('pack.bin', {
+      body: pack(
+        makeBundle({ items: generatedItems(ITEMS, { bodyChars: BODY_CHARS, rev: 1 }), version: 2 }),
+      ),
+      type: 'application/octet-stream',
+    });
+    // Calibrate: one uninterrupted ingest on a copy gives the phase timings.
+    const calib = join(work, 'calib');
+    cpSync(base, calib, { recursive: true });
+    const c = await spawnChromium(calib);
+    const cp = await harnessPage(c.browser, server.url);
+    const stamps = new Map<string, number>();
+    cp.on('console', (m) => {
+      if (m.text().startsWith('phase ')) stamps.set(m.text().slice(6), Date.now());
+    });
+    await cp.evaluate((k) => (window as unknown as Harness).harness.ingest('atomic', k), keys);
+    await sleep(50);
+    commitMs = (stamps.get('switched') ?? 0) - (stamps.get('commit') ?? 0);
+    ingestMs = (stamps.get('done') ?? 0) - (stamps.get('start') ?? 0);
+    await stop(c.proc, c.browser, 'SIGTERM');
+    rmSync(calib, { recursive: true, force: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  async function trial(mode: 'atomic' | 'split', i: number) {
+    const dir = join(work, `${mode}-${i}`);
+    cpSync(base, dir, { recursive: true });
+    const { proc, browser } = await spawnChromium(dir);
+    const page = await harnessPage(browser, server.url);
+    let phase = 'load';
+    const phaseAt = new Map<string, number>();
+    page.on('console', (m) => {
+      if (m.text().startsWith('phase ')) {
+        phase = m.text().slice(6);
+        phaseAt.set(phase, Date.now());
+      }
+    });
+    void page
+      .evaluate((k) => (window as unknown as Harness).harness.ingest(k.mode, k.keys), {
+        mode,
+        keys,
+      })
+      .catch(() => undefined);
+    // Most kills aim at the switch transaction (a random moment within its
+    // calibrated duration); the rest land anywhere in the ingest.
+    const aimAtCommit = mode === 'split' || i % 3 !== 2;
+    let delay: number;
+    if (aimAtCommit) {
+      const until = Date.now() + 120_000;
+      while (!phaseAt.has('commit') && !phaseAt.has('done') && Date.now() < until) await sleep(2);
+      delay = Math.random() * commitMs * 0.9;
+    } else {
+      delay = Math.random() * ingestMs;
+    }
+    await sleep(delay);
+    const hit = phase;
+    await stop(proc, null, 'SIGKILL');
+
+    const again = await spawnChromium(dir);
+    const checkPage = await harnessPage(again.browser, server.url);
+    const check = await checkPage.evaluate(() => (window as unknown as Harness).harness.check());
+    await stop(again.proc, again.browser, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+    const broken = violation(check);
+    const row = { mode, trial: i, hit, delayMs: Math.round(delay), ...check, violation: broken };
+    appendFileSync(LOG, JSON.stringify(row) + '\n');
+    return row;
+  }
+
+  it(
+    `${TRIALS} kills during a one-transaction commit leave one complete version`,
+    async () => {
+      const rows = [];
+      for (let i = 0; i < TRIALS; i++) rows.push(await trial('atomic', i));
+      const inCommit = rows.filter((r) => r.hit === 'commit').length;
+      console.log(
+        `kill trials: ${rows.length}, in the switch transaction: ${inCommit}, ` +
+          `phases: ${JSON.stringify(rows.map((r) => r.hit))}, versions after: ${JSON.stringify(rows.map((r) => r.version))}, ` +
+          `commit ${commitMs} ms, ingest ${ingestMs} ms`,
+      );
+      expect(
+        rows.filter((r) => r.violation),
+        JSON.stringify(rows),
+      ).toEqual([]);
+      expect(inCommit).toBeGreaterThanOrEqual(Math.ceil(TRIALS / 4));
+    },
+    120_000 + TRIALS * 90_000,
+  );
+
+  it(
+    'the two-transaction control fails the same check',
+    async () => {
+      const rows = [];
+      for (let i = 0; i < CONTROL_TRIALS; i++) rows.push(await trial('split', i));
+      console.log(`control trials: ${JSON.stringify(rows.map((r) => [r.hit, r.violation]))}`);
+      expect(rows.some((r) => r.violation)).toBe(true);
+    },
+    120_000 + CONTROL_TRIALS * 90_000,
+  );
+});
+
+interface Harness {
+  harness: {
+    ingest(mode: string, keys: unknown): Promise<void>;
+    check(): Promise<Check>;
+  };
+}
