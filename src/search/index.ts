@@ -6,7 +6,7 @@
  * Web Worker, the page and Node alike. See docs/search.md for the design and
  * the measurements behind it.
  */
-import { idKey, isHan, normalizeMapped, normalizeText } from './normalize.ts';
+import { idKey, isHan, normalizeMapped, normalizeText, type MappedText } from './normalize.ts';
 import { DEFAULT_SYNONYMS, expandSynonymsNormalized } from './synonyms.ts';
 import type {
   CharPinyinTable,
@@ -116,6 +116,8 @@ export class SearchIndex {
     count: 0,
   };
   private variants: string[] = [];
+  /** Normalised titles and summaries with offset maps, reused across keystrokes. */
+  private readonly mappedCache = new Map<string, MappedText>();
   private readonly synonymKeys: [string, string[]][];
 
   constructor(meta: IndexMeta, arrays: IndexArrays) {
@@ -435,6 +437,16 @@ export class SearchIndex {
     return results;
   }
 
+  private mapped(text: string): MappedText {
+    let m = this.mappedCache.get(text);
+    if (!m) {
+      if (this.mappedCache.size >= 2000) this.mappedCache.clear();
+      m = normalizeMapped(text);
+      this.mappedCache.set(text, m);
+    }
+    return m;
+  }
+
   /** Highlight ranges on the original title and summary. */
   private highlights(d: number): Highlight[] {
     const out: Highlight[] = [];
@@ -455,7 +467,7 @@ export class SearchIndex {
     const term = this.variants[c.variant[d]];
     for (const [field, text] of fields) {
       if (!text || term === undefined) continue;
-      out.push(...rangesOf(normalizeMapped(text), term, field));
+      out.push(...rangesOf(this.mapped(text), term, field));
     }
     return out;
   }

@@ -53,21 +53,22 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
  * it for the few displayed results only.
  */
 export function normalizeMapped(text: string): MappedText {
-  let out = '';
+  let folded = '';
   const origin: number[] = [];
   let i = 0;
   for (const ch of text) {
-    let n = ch.normalize('NFKC').toLowerCase();
+    const code = ch.charCodeAt(0);
+    let n = code < 0x80 ? ch.toLowerCase() : ch.normalize('NFKC').toLowerCase();
     if (!WORD_CHAR.test(n)) n = ' ';
-    n = toSimplified(n);
-    out += n;
+    folded += n;
     for (let k = 0; k < n.length; k++) origin.push(i);
     i += ch.length;
   }
   origin.push(i);
-  // Phrase-level conversion can differ from per-character conversion (乾隆 vs 干); prefer it when lengths agree.
-  const whole = normalizeText(text);
-  if (whole.length === out.length) out = whole;
+  // One conversion call for the whole text; per character only in the rare case it changed the length.
+  let out = toSimplified(folded);
+  if (out.length !== folded.length) out = Array.from(folded, (c) => toSimplified(c)).join('');
+  if (out.length !== folded.length) out = folded;
   return { text: out, origin };
 }
 
