@@ -123,6 +123,13 @@ export const META_LABELS: Readonly<Record<string, string>> = {
   公开形式: 'disclosure',
   内容概述: 'summary',
   summary: 'summary',
+  个人信息: 'privacy',
+  含个人信息: 'privacy',
+  containspersonalinfo: 'privacy',
+  demo: 'demo',
+  演示: 'demo',
+  inferred: 'inferred',
+  说明: 'inferred',
 };
 
 /** The content-model field a metadata label names, or null. */

@@ -150,7 +150,16 @@ export function importHtml(fileName: string, html: string): ImportResult {
   const item: RawItem = {};
   const gk = (k: string): string | undefined => meta.get(`gongkai:${k.toLowerCase()}`);
   applyMeta(item, 'id', gk('id') ?? '', log);
-  for (const k of ['infoCategory', 'docType', 'disclosure', 'topic'] as const) {
+  // Fields a portal page never carries can be added as <meta name="gongkai:…">.
+  for (const k of [
+    'infoCategory',
+    'docType',
+    'disclosure',
+    'topic',
+    'privacy',
+    'demo',
+    'inferred',
+  ] as const) {
     const v = gk(k);
     if (v) applyMeta(item, k, v, log, { element: `meta[name="gongkai:${k}"]` });
   }

@@ -94,6 +94,19 @@ export function applyMeta(
     case 'summary':
       item.summary = { 'zh-Hans': v };
       break;
+    case 'inferred':
+      pushTo(item, 'inferred', v);
+      break;
+    case 'privacy':
+    case 'demo': {
+      // 个人信息 / 演示 as 有/无, 是/否, true/false: never defaulted, the PII gate is a human call.
+      const yes = /^(有|是|含|true|yes|1)$/i.test(v);
+      const no = /^(无|否|不含|false|no|0)$/i.test(v);
+      if (!yes && !no) log.error(`${field} "${v}" must be 有/无 (true/false)`, { field, ...where });
+      else if (field === 'demo') item.demo = yes;
+      else item.privacy = { containsPersonalInfo: yes, redactions: [] };
+      break;
+    }
     default:
       break;
   }
