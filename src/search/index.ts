@@ -270,6 +270,31 @@ export class SearchIndex {
     return this.finish(limit, today, options);
   }
 
+  /**
+   * Words of the bundle's titles that a pinyin prefix spells (full, initials
+   * or mixed), most frequent first: the candidate bar of the on-screen
+   * keyboard, as a pinyin input method would offer them.
+   */
+  candidates(pinyinPrefix: string, limit = 10): string[] {
+    const q = pinyinPrefix.toLowerCase().replace(/[^a-z]/g, '');
+    if (q === '') return [];
+    this.cand.count = 0;
+    this.pinyinSearch(q);
+    const counts = new Map<string, number>();
+    const c = this.cand;
+    for (let i = 0; i < c.count; i++) {
+      const d = c.list[i];
+      const word = Array.from(this.meta.titles[d]).slice(c.spanStart[d], c.spanEnd[d]).join('');
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+      c.tier[d] = 0;
+    }
+    c.count = 0;
+    return [...counts]
+      .sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))
+      .slice(0, limit)
+      .map(([w]) => w);
+  }
+
   /** Bigram/unigram/word search with BM25F; offers every touched doc. */
   private termSearch(norm: string, variant: number): void {
     const keys = this.queryKeys(norm);

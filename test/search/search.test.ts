@@ -144,6 +144,11 @@ describe('query forms', () => {
     expect(ids(idx, 'zhengwugk')[0]).toBe('sx');
     expect(ids(idx, 'shanxian')[0]).toBe('sx');
   });
+  it('offers candidate words for a pinyin prefix, as an input method would', () => {
+    expect(idx.candidates('hunyin')).toEqual(['婚姻']);
+    expect(idx.candidates('dengj')).toEqual(['登记']);
+    expect(idx.candidates('')).toEqual([]);
+  });
   it('forgives homophone typos', () => {
     expect(ids(idx, '公基金')[0]).toBe('gjj');
     expect(ids(idx, '婚因登记')[0]).toBe('hy');
