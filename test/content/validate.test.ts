@@ -158,6 +158,20 @@ describe('normalised values', () => {
       'removed element <script> (not in the allow-list)',
     );
   });
+  it('sanitised bodies keep no script, handler, remote image or javascript: link', () => {
+    const fx = fixtures.find((f) => f.rule === 'html-sanitised') as RuleFixture;
+    const r = normalizeItem('x.json', { ...BASES.notice, ...(fx.fail as object) }, opts);
+    const body = (r.item as Notice).body ?? '';
+    expect(body).not.toMatch(/script|onclick|tracker\.example|javascript:/i);
+    expect(body).toContain('正文');
+    expect(r.warnings.map((w) => w.reason)).toEqual(
+      expect.arrayContaining([
+        'removed element <script> (not in the allow-list)',
+        'removed attribute onclick on <p> (not in the allow-list)',
+      ]),
+    );
+    expect(r.warnings.some((w) => w.reason.includes('tracker.example'))).toBe(true);
+  });
   it('verifies ID check digits and masks what it reports', () => {
     expect(isValidIdNumber('440102198001011235')).toBe(true);
     expect(isValidIdNumber('440102198001011231')).toBe(false);
