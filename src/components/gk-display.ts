@@ -11,6 +11,7 @@ import { ProofLog, type ProofEntry } from '../display/proof.ts';
 import { Rotation, TickController, type CurrentSlide } from '../display/rotation.ts';
 import { noticeWindow } from '../display/schedule.ts';
 import { WakeLockController } from '../display/wake-lock.ts';
+import { localDate } from '../display/zoned.ts';
 import './gk-alert-takeover.ts';
 import './gk-qr.ts';
 import './gk-slide.ts';
@@ -205,6 +206,8 @@ export class GkDisplay extends LitElement {
   private alertUntil = 0;
   private opening: OpeningState = 'open';
   private builtMinute = -1;
+  private builtDate = '';
+  private minutely = false;
   private dirty = true;
   private renderedMinute = -1;
   private shift = { x: 0, y: 0 };
@@ -383,8 +386,10 @@ export class GkDisplay extends LitElement {
       changed = true;
     }
 
-    if (this.dirty || minute !== this.builtMinute) {
-      const { entries, calendarMissing } = buildPlaylist(
+    // Date-only rules change at local midnight; time-of-day rules need a minute check.
+    const date = localDate(now, cfg.timeZone);
+    if (this.dirty || date !== this.builtDate || (this.minutely && minute !== this.builtMinute)) {
+      const { entries, calendarMissing, minutely } = buildPlaylist(
         this.items,
         cfg.display,
         {
@@ -402,6 +407,8 @@ export class GkDisplay extends LitElement {
       }
       if (this.rotation.setEntries(entries, now, cfg.display.dwellSeconds)) changed = true;
       this.dirty = false;
+      this.minutely = minutely;
+      this.builtDate = date;
       this.builtMinute = minute;
     }
     // Closed: the rotation pauses (and so does the proof log); dimmed, it keeps going.

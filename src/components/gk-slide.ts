@@ -103,9 +103,12 @@ export class GkSlide extends LitElement {
     col.seq {
       width: 3em;
     }
-    col.lead,
+    col.task,
+    col.lead {
+      width: 20%;
+    }
     col.deadline {
-      width: 18%;
+      width: 12%;
     }
     ol,
     ul {
@@ -256,7 +259,7 @@ export class GkSlide extends LitElement {
     return html`<table>
       <colgroup>
         <col class="seq" />
-        <col />
+        <col class="task" />
         <col />
         <col class="lead" />
         <col class="deadline" />

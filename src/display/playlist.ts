@@ -40,7 +40,7 @@ export interface PlaylistEntry {
 
 /** Characters per page before a page break, by orientation (tuned for 3 m type). */
 export const PAGE_BUDGET = {
-  portrait: { summary: 230, tableChars: 380, tableRows: 5, steps: 5, list: 6 },
+  portrait: { summary: 230, tableChars: 300, tableRows: 4, steps: 5, list: 6 },
   landscape: { summary: 150, tableChars: 240, tableRows: 3, steps: 3, list: 4 },
 } as const;
 
@@ -106,8 +106,22 @@ function chunk<T>(list: T[], size: number): T[][] {
   return out;
 }
 
+const pageCache = {
+  portrait: new WeakMap<Item, SlidePage[]>(),
+  landscape: new WeakMap<Item, SlidePage[]>(),
+};
+
 /** The pages of an item's body: summary, task table or office-guide steps. */
 export function paginate(item: Item, orientation: Orientation): SlidePage[] {
+  // Items are immutable once loaded; a playlist rebuild over 10,000 items reuses their pages.
+  const cached = pageCache[orientation].get(item);
+  if (cached) return cached;
+  const pages = paginateUncached(item, orientation);
+  pageCache[orientation].set(item, pages);
+  return pages;
+}
+
+function paginateUncached(item: Item, orientation: Orientation): SlidePage[] {
   const b = PAGE_BUDGET[orientation];
   const bodies: { body: SlideBody; chars: number }[] = [];
   if (item.kind === 'notice') {
@@ -166,17 +180,34 @@ export function inCategories(item: Item, categories: readonly string[] | undefin
     : categories.includes('office-guide');
 }
 
+/**
+ * True when an item's schedule names a time of day (`2025-10-01T10:00`), so
+ * the playlist must be rebuilt every minute; date-only rules change only at
+ * local midnight.
+ */
+export function hasTimeOfDayRule(item: Item): boolean {
+  const specs = [
+    item.display?.showFrom,
+    item.display?.showUntil,
+    item.validity?.validFrom,
+    item.validity?.validUntil,
+  ];
+  return specs.some((s) => !!s && s.includes('T'));
+}
+
 /** The rotating entries for a screen, highest priority first, then newest. */
 export function buildPlaylist(
   items: readonly Item[],
   display: KioskConfigDisplay,
   ctx: ScheduleContext,
   orientation: Orientation,
-): { entries: PlaylistEntry[]; calendarMissing: string[] } {
+): { entries: PlaylistEntry[]; calendarMissing: string[]; minutely: boolean } {
   const entries: PlaylistEntry[] = [];
   const missing = new Set<string>();
+  let minutely = false;
   for (const item of items) {
     if (!inCategories(item, display.categories)) continue;
+    if (!minutely && hasTimeOfDayRule(item)) minutely = true;
     const d = rotationDecision(item, ctx);
     if (d.calendarMissing) missing.add(d.calendarMissing);
     if (!d.rotates) continue;
@@ -189,7 +220,7 @@ export function buildPlaylist(
     (a, b) =>
       b.weight - a.weight || date(b).localeCompare(date(a)) || a.item.id.localeCompare(b.item.id),
   );
-  return { entries, calendarMissing: [...missing].sort() };
+  return { entries, calendarMissing: [...missing].sort(), minutely };
 }
 
 /**

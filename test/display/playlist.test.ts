@@ -165,3 +165,20 @@ describe('openingState', () => {
     expect(openingState(0, config().display, 'Asia/Shanghai')).toBe('open');
   });
 });
+
+describe('hasTimeOfDayRule and page caching', () => {
+  it('asks for minute rebuilds only for time-of-day rules', () => {
+    const now = shanghai('2025-10-01');
+    const dateOnly = notice({ display: { showUntil: '2025-10-03' } });
+    const timed = notice({ id: 't', display: { showUntil: '2025-10-03T18:00' } });
+    expect(buildPlaylist([dateOnly], config().display, ctx(now), 'portrait').minutely).toBe(false);
+    expect(buildPlaylist([dateOnly, timed], config().display, ctx(now), 'portrait').minutely).toBe(
+      true,
+    );
+  });
+  it('returns the same pages for the same item object', () => {
+    const item = notice();
+    expect(paginate(item, 'portrait')).toBe(paginate(item, 'portrait'));
+    expect(paginate(item, 'landscape')).not.toBe(paginate(item, 'portrait'));
+  });
+});

@@ -124,6 +124,15 @@ describe('gk-display slides', () => {
             return parseFloat(getComputedStyle(screen).fontSize);
           });
           expect(px).toBeGreaterThanOrEqual(36);
+          // Paged, not cut: the slide body shows all of this page's content.
+          const clipped = await page.evaluate(() => {
+            const slide = document
+              .querySelector('gk-display')!
+              .shadowRoot!.querySelector('gk-slide');
+            const body = slide?.shadowRoot!.querySelector<HTMLElement>('.body');
+            return body ? body.scrollHeight - body.clientHeight : 0;
+          });
+          expect(clipped).toBeLessThanOrEqual(1);
           expect(await page.locator('gk-display .watermark').textContent()).toBe('演示');
           await checkedScreenshot(page, `display-${kase}-${orientation}`);
           expect(errors, errors.join('\n')).toEqual([]);

@@ -60,7 +60,7 @@ document.adoptedStyleSheets = [page];
 const params = new URLSearchParams(location.search);
 const kase = params.get('case') ?? 'soak';
 const orientation = params.get('orientation') === 'portrait' ? 'portrait' : 'landscape';
-const start = Date.parse('2025-10-10T10:00:00+08:00');
+const start = Date.parse('2026-11-24T10:00:00+08:00');
 const clock = { t: start };
 
 const guideWithSteps = guide({
@@ -148,7 +148,12 @@ function setCase(name: string, orientation: 'portrait' | 'landscape'): Promise<b
       break;
     case 'alert':
       alerts = [
-        alert({ severity: 'red', headline: { 'zh-Hans': '湛江市气象台发布暴雨红色预警信号' } }),
+        alert({
+          severity: 'red',
+          headline: { 'zh-Hans': '湛江市气象台发布暴雨红色预警信号' },
+          effective: '2026-11-24T08:00:00+08:00',
+          expires: '2026-11-24T20:00:00+08:00',
+        }),
       ];
       break;
     case 'closed':
@@ -159,7 +164,7 @@ function setCase(name: string, orientation: 'portrait' | 'landscape'): Promise<b
           openingHours: { open: '09:00', close: '17:00', outside: 'closed-card' },
         },
       };
-      clock.t = Date.parse('2025-10-10T19:00:00+08:00');
+      clock.t = Date.parse('2026-11-24T19:00:00+08:00');
       break;
     case 'bench':
       items = manyItems(Number(params.get('items') ?? 10_000));
@@ -174,7 +179,7 @@ function setCase(name: string, orientation: 'portrait' | 'landscape'): Promise<b
 el.manualTicks = true;
 el.clock = () => clock.t;
 el.calendar = CALENDAR;
-el.bundleGeneratedAt = Date.parse('2025-10-09T08:30:00+08:00');
+el.bundleGeneratedAt = Date.parse('2026-11-23T08:30:00+08:00');
 el.demo = true;
 el.addEventListener('gk-slide-shown', () => shown++);
 void setCase(kase, orientation);
@@ -182,10 +187,9 @@ document.body.append(el);
 
 /** Jumps the fake clock to the next slide change (or alert change) and renders it. */
 async function step(): Promise<void> {
-  clock.t = Math.max(
-    clock.t + 1000,
-    Math.min(el.currentSlide?.until ?? Infinity, clock.t + 60_000),
-  );
+  // To the next slide change; during an alert (the rotation waits) in alert-dwell steps.
+  const until = el.currentSlide?.until ?? 0;
+  clock.t = until > clock.t ? Math.min(until, clock.t + 60_000) : clock.t + 12_000;
   if (kase === 'soak') el.alerts = hourlyAlert(clock.t);
   el.tick();
   await el.updateComplete;
