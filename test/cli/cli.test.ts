@@ -20,6 +20,10 @@ function gk(...args: string[]): { code: number; out: string; err: string } {
 
 const tmp = mkdtempSync(join(tmpdir(), 'gongkai-cli-'));
 const key = join(tmp, 'office');
+// An unparsable file is made here: a broken .json in the repository would trip the format check.
+const invalid = join(tmp, 'content-invalid');
+cpSync(join(FIX, 'content-invalid'), invalid, { recursive: true });
+writeFileSync(join(invalid, 'broken.json'), '{ "kind": "notice", "id": ');
 const bundle = join(tmp, 'bundle');
 
 /** Every file of a directory, relative. */
@@ -112,7 +116,7 @@ describe('keygen', () => {
 
 describe('content check', () => {
   it('reports invalid items with file, item and field, keeps going, exits 1', () => {
-    const r = gk('content', 'check', join(FIX, 'content-invalid'), '--today', '2026-11-24');
+    const r = gk('content', 'check', invalid, '--today', '2026-11-24');
     expect(r.code).toBe(1);
     expect(r.out).toContain('broken.json');
     expect(r.out).toMatch(
@@ -138,7 +142,7 @@ describe('content check', () => {
     expect(j.items.find((i) => i.id === 'cli-guide-1')).toMatchObject({
       itemName: { 'zh-Hans': '政府信息公开申请' },
     });
-    const bad = JSON.parse(gk('content', 'check', join(FIX, 'content-invalid'), '--json').out) as {
+    const bad = JSON.parse(gk('content', 'check', invalid, '--json').out) as {
       errors: {
         file: string;
         itemId: string | null;
@@ -162,7 +166,7 @@ describe('bundle build', () => {
     const r = gk(
       'bundle',
       'build',
-      join(FIX, 'content-invalid'),
+      invalid,
       '--key',
       `${key}.private.pem`,
       '--out',
