@@ -123,7 +123,7 @@ export class GkHome extends LitElement {
         </button>
       </li>`;
     return html`<button class="search primary" type="button" @click=${this._onSearch}>
-        🔍 ${t(L, 'search')}：${t(L, 'searchPlaceholder')}
+        ${t(L, 'search')}：${t(L, 'searchPlaceholder')}
       </button>
       ${
         cats.length

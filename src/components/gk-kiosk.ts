@@ -186,6 +186,19 @@ export class GkKiosk extends LitElement {
     this._idle?.poke();
   }
 
+  /**
+   * Opens an item's reader, e.g. when a visitor touches a rotating slide.
+   * Unknown ids are ignored (the bundle may have changed under the slide).
+   */
+  openItem(id: string): void {
+    const item = this.items.find((i) => i.id === id);
+    if (!item) return;
+    const from = this._session.screen === 'search' ? 'search' : 'home';
+    this._set({ screen: item.kind, openItemId: item.id, returnTo: from });
+    if (this._main) this._main.scrollTop = 0;
+    this.dispatchEvent(new ItemOpenEvent(item.id));
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('contextmenu', this._prevent);
@@ -247,7 +260,7 @@ export class GkKiosk extends LitElement {
               : nothing
           }
           <button type="button" @click=${this._onSearch} aria-pressed=${s.screen === 'search'}>
-            🔍 ${t(L, 'search')}
+            ${t(L, 'search')}
           </button>
         </nav>
         <gk-settings-bar
@@ -350,12 +363,7 @@ export class GkKiosk extends LitElement {
   }
 
   private _onSelect(e: ItemSelectEvent) {
-    const item = this.items.find((i) => i.id === e.itemId);
-    if (!item) return;
-    const from = this._session.screen === 'search' ? 'search' : 'home';
-    this._set({ screen: item.kind, openItemId: item.id, returnTo: from });
-    if (this._main) this._main.scrollTop = 0;
-    this.dispatchEvent(new ItemOpenEvent(item.id));
+    this.openItem(e.itemId);
   }
 
   private _onQuery(e: QueryChangeEvent) {

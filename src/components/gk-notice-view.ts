@@ -13,37 +13,43 @@ export interface SanitisedBody {
   links: { text: string; href: string }[];
 }
 
-let purifier: ReturnType<typeof DOMPurify> | undefined;
-let collected: { text: string; href: string }[] = [];
+/** Records and strips links while DOMPurify walks the body. */
+function linkHook(links: { text: string; href: string }[]) {
+  return (node: Element) => {
+    // A body image without a text alternative still gets one (axe: image-alt).
+    if (node.nodeName === 'IMG' && !node.hasAttribute('alt')) node.setAttribute('alt', '图片');
+    if (node.nodeName !== 'A') return;
+    const href = node.getAttribute('href');
+    node.removeAttribute('href');
+    node.removeAttribute('target');
+    if (href && /^https?:\/\//i.test(href))
+      links.push({ text: (node.textContent ?? '').trim() || href, href });
+  };
+}
 
 /**
  * Sanitises an item body again (defence in depth: bundles are sanitised at
  * build time) with DOMPurify in RETURN_TRUSTED_TYPE mode, so under the app's
  * Trusted Types CSP the HTML comes from the `dompurify` policy. Links lose
  * their href (nothing in the kiosk navigates) and are returned for QR codes.
+ *
+ * The shared DOMPurify instance is used because a second instance cannot
+ * create a second `dompurify` policy under Trusted Types; the hook is added
+ * and removed around this one synchronous call, so no other caller sees it.
  */
 export function sanitiseBody(body: string): SanitisedBody {
-  if (!purifier) {
-    purifier = DOMPurify(window);
-    purifier.addHook('afterSanitizeAttributes', (node) => {
-      // A body image without a text alternative still gets one (axe: image-alt).
-      if (node.nodeName === 'IMG' && !(node as Element).hasAttribute('alt'))
-        (node as Element).setAttribute('alt', '图片');
-      if (node.nodeName !== 'A') return;
-      const el = node as Element;
-      const href = el.getAttribute('href');
-      el.removeAttribute('href');
-      el.removeAttribute('target');
-      if (href && /^https?:\/\//i.test(href))
-        collected.push({ text: (el.textContent ?? '').trim() || href, href });
+  const links: { text: string; href: string }[] = [];
+  const hook = linkHook(links);
+  DOMPurify.addHook('afterSanitizeAttributes', hook);
+  try {
+    const out = DOMPurify.sanitize(body, {
+      RETURN_TRUSTED_TYPE: true,
+      FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe', 'object', 'embed'],
     });
+    return { html: String(out), links };
+  } finally {
+    DOMPurify.removeHook('afterSanitizeAttributes', hook);
   }
-  collected = [];
-  const out = purifier.sanitize(body, {
-    RETURN_TRUSTED_TYPE: true,
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe', 'object', 'embed'],
-  });
-  return { html: String(out), links: collected };
 }
 
 /**

@@ -96,7 +96,7 @@ export class GkSettingsBar extends LitElement {
           traditionalContent: !s.traditionalContent,
         })}
         <button type="button" @click=${this._onRead}>
-          🔊 ${t(L, this.speaking ? 'stopReading' : 'readAloud')}
+          ${t(L, this.speaking ? 'stopReading' : 'readAloud')}
         </button>
       </div>
       ${this.message ? html`<p class="message" role="status">${this.message}</p>` : nothing}`;

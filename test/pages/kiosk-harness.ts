@@ -8,13 +8,18 @@ import type { Item, Notice } from '../../src/content/types.ts';
 import { itemTitle } from '../../src/content/types.ts';
 import { buildIndex, toSearchDoc } from '../../src/search/index.ts';
 import { buildCharPinyinTable, deriveSearchData, textPinyin } from '../../src/search/derive.ts';
+import { guide as fixtureGuide, notice as fixtureNotice } from '../components/gk-kiosk.fixtures.ts';
 import { KIOSK_DEFAULT_SETTINGS, wipeBrowserTraces } from '../../src/display/session.ts';
 
 const modules = import.meta.glob<Item>('../../src/content/demo/*.json', {
   eager: true,
   import: 'default',
 });
-const items = Object.values(modules).sort((a, b) => a.id.localeCompare(b.id));
+// The demo guides have no materials or procedure yet: add the component tests'
+// richer notice and guide (test data) so the screenshots show every part.
+const items = [...Object.values(modules), fixtureNotice, fixtureGuide].sort((a, b) =>
+  a.id.localeCompare(b.id),
+);
 
 const index = buildIndex(
   items.map((i) => toSearchDoc(i, deriveSearchData(i))),
