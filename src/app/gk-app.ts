@@ -235,6 +235,7 @@ export class GkApp extends LitElement {
         value: s.clockSkewMs > 0 ? `设备慢 ${describeDuration(s.clockSkewMs)}` : '正常',
       },
       { label: '预警序号', value: String(s.alertsSequence) },
+      { label: '预警文件错误', value: s.alertsError?.message ?? '无' },
     ];
   }
 
@@ -306,7 +307,12 @@ export class GkApp extends LitElement {
       await this._sync.run(engine);
       await engine.checkNow();
       // Stopgap until the build publishes the signed demo bundle: never show nothing.
-      if (this._items.length === 0 && engine.status.lastError?.code === 'not-found') {
+      // (A static host may answer a missing manifest with its index page, not a 404.)
+      if (
+        this._items.length === 0 &&
+        engine.status.activeVersion === null &&
+        engine.status.lastError
+      ) {
         await loadStopgapDemo(document.baseURI, store);
         await engine.refreshFromStore();
         await this._loadContent();

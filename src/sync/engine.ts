@@ -275,6 +275,7 @@ export class SyncEngine {
       this._update({
         alertsSequence: result.sequence,
         lastAlertsCheck: new Date(this._now()).toISOString(),
+        alertsError: null,
       });
       if (result.changed) this.options.onAlerts?.(result.alerts, result.sequence);
     } catch (err) {
@@ -282,7 +283,7 @@ export class SyncEngine {
       // A missing alerts file is normal (nothing to announce): not an error on screen.
       if (e.code === 'not-found') return;
       this._update({
-        lastError: { code: e.code, message: e.message, at: new Date(this._now()).toISOString() },
+        alertsError: { code: e.code, message: e.message, at: new Date(this._now()).toISOString() },
       });
     }
   }

@@ -29,6 +29,8 @@ export interface SyncStatus {
   progress: { done: number; total: number } | null;
   alertsSequence: number;
   lastAlertsCheck: string | null;
+  /** The last failure of the alerts file (kept apart: content is not affected). */
+  alertsError: { code: SyncErrorCode; message: string; at: string } | null;
   /** Set when the database was deleted and rebuilt at start. */
   recovered: string | null;
 }
@@ -54,6 +56,7 @@ export function initialStatus(now: number): SyncStatus {
     progress: null,
     alertsSequence: 0,
     lastAlertsCheck: null,
+    alertsError: null,
     recovered: null,
   };
 }

@@ -61,8 +61,16 @@ describe('a corrupted IndexedDB store', () => {
     context = await launch();
     page = context.pages()[0] ?? (await context.newPage());
     const banners: string[] = [];
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
     await page.goto(server.url);
-    await page.locator('gk-status-banner').waitFor({ state: 'attached', timeout: 20_000 });
+    await page
+      .locator('gk-status-banner')
+      .waitFor({ state: 'attached', timeout: 20_000 })
+      .catch((e: Error) => {
+        throw new Error(`${e.message}\npage logs:\n${logs.join('\n')}`);
+      });
     const started = Date.now();
     while ((await count()) < items.length && Date.now() - started < 30_000) {
       banners.push((await page.locator('gk-status-banner p').allTextContents()).join(' '));

@@ -360,7 +360,7 @@ describe('SyncEngine', () => {
     t.fn();
     await new Promise((r) => setTimeout(r, 300));
     expect(seen).toEqual([3]);
-    expect(engine.status.lastError?.code).toBe('rollback');
+    expect(engine.status.alertsError?.code).toBe('rollback');
     expect((await store.getMeta('alerts'))?.sequence).toBe(3);
     engine.stop();
   });
