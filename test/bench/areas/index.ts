@@ -5,5 +5,8 @@ import { size } from './size.ts';
 import { start } from './start.ts';
 import { lighthouseArea } from './lighthouse.ts';
 import { search } from './search.ts';
+import { sync } from './sync.ts';
+import { display } from './display.ts';
+import { cli } from './cli.ts';
 
-export const AREAS: readonly Area[] = [size, start, lighthouseArea, search];
+export const AREAS: readonly Area[] = [size, start, lighthouseArea, search, sync, display, cli];

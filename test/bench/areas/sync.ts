@@ -1,0 +1,121 @@
+// Sync: full ingest of a 10,000-item bundle from a loopback server into
+// IndexedDB in Chromium, and a 1%-changed update: bytes and time.
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BUNDLE_CORPUS, benchBundles, bundleSizes, cliAvailable } from '../lib/bundle.ts';
+import { buildPage } from '../lib/build-page.ts';
+import { corpusAvailable } from '../lib/corpus.ts';
+import { serveStatic } from '../lib/server.ts';
+import { repeat } from '../lib/stats.ts';
+import type { Area, AreaResult } from '../lib/types.ts';
+import type { SyncBenchRun } from '../pages/sync/page.ts';
+import type { TrustedKey } from '../../../src/config/types.ts';
+
+export const sync: Area = {
+  id: 'sync',
+  title: 'Sync',
+  description: `A ${BUNDLE_CORPUS.count.toLocaleString('en-US')}-item bundle built and signed by the CLI is served by a plain static server on loopback; a bench page in headless Chromium ingests it with the kiosk's code path (\`src/sync/bench.ts\` → \`ingestBundle\`: manifest, signature, download of missing files, size and SHA-256 checks, one strict-durability transaction, switch) into an empty database. Then version 2, with 1% of the items edited, is ingested on top: bytes are what the server sent (manifest and signature included), time is from the manifest request to the switch. Each run starts from an empty database.`,
+  async run(ctx): Promise<AreaResult> {
+    if (!existsSync(join(ctx.root, 'src/sync/bench.ts'))) {
+      return { status: 'not-measured', reason: 'no sync bench entry yet (src/sync/bench.ts)' };
+    }
+    if (!cliAvailable(ctx.root) || !corpusAvailable(ctx.root)) {
+      return {
+        status: 'not-measured',
+        reason: 'needs the CLI bundle builder and the corpus generator',
+      };
+    }
+    const bundles = await benchBundles(ctx);
+    const full = bundleSizes(bundles.v1);
+    ctx.progress('building the bench page');
+    const pageDir = await buildPage(
+      ctx.root,
+      ctx.cacheDir,
+      'sync',
+      (toRoot) => `import '${toRoot}/test/bench/pages/sync/page.ts';\n`,
+    );
+    const server = await serveStatic(ctx.cacheDir);
+    const url = (dir: string) =>
+      `${server.url}${relative(ctx.cacheDir, dir).split('\\').join('/')}/`;
+    const browser = await ctx.launchChromium();
+    const fullMs: number[] = [];
+    const fullSwitch: number[] = [];
+    const fullBytes: number[] = [];
+    const deltaMs: number[] = [];
+    const deltaBytes: number[] = [];
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(url(pageDir));
+      await page.waitForFunction(() => window.syncBench !== undefined);
+      const ingest = async (
+        dir: string,
+        fresh: boolean,
+      ): Promise<{ run: SyncBenchRun; bytes: number }> => {
+        server.resetBytes();
+        const run = await page.evaluate(
+          (arg: { u: string; keys: TrustedKey[]; f: boolean }) => {
+            const bench = window.syncBench;
+            if (!bench) throw new Error('sync bench page not ready');
+            return bench.ingest(arg.u, arg.keys, arg.f);
+          },
+          { u: `${url(dir)}manifest.json`, keys: [bundles.key.trustedKey], f: fresh },
+        );
+        if (run.result.outcome !== 'switched')
+          throw new Error(`ingest of ${dir} did not switch: ${run.result.outcome}`);
+        return { run, bytes: server.bytesSent() };
+      };
+      await repeat(ctx.runs, async (i) => {
+        ctx.progress(`full ingest ${i + 1}/${ctx.runs}`);
+        const a = await ingest(bundles.v1, true);
+        fullMs.push(a.run.wallMs);
+        fullSwitch.push(a.run.result.phases.switched ?? a.run.wallMs);
+        fullBytes.push(a.bytes);
+        ctx.progress(`1% delta ${i + 1}/${ctx.runs}`);
+        const b = await ingest(bundles.v2, false);
+        deltaMs.push(b.run.result.phases.switched ?? b.run.wallMs);
+        deltaBytes.push(b.bytes);
+      });
+      await context.close();
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+    const MB = 2 ** 20;
+    return {
+      status: 'measured',
+      rows: [
+        {
+          metric: 'bundle size',
+          unit: 'MB',
+          samples: [full.bytes / MB],
+          note: `${full.files.toLocaleString('en-US')} files`,
+        },
+        {
+          metric: 'full ingest: bytes downloaded',
+          unit: 'MB',
+          samples: fullBytes.map((b) => b / MB),
+        },
+        {
+          metric: 'full ingest: manifest request to switched',
+          unit: 'ms',
+          samples: fullSwitch,
+          target: { op: '<=', value: 2000 },
+        },
+        { metric: 'full ingest: including old-version GC', unit: 'ms', samples: fullMs },
+        {
+          metric: '1% delta: bytes downloaded',
+          unit: 'KB',
+          samples: deltaBytes.map((b) => b / 1024),
+        },
+        {
+          metric: '1% delta: share of a full download',
+          unit: '%',
+          samples: deltaBytes.map((b, i) => (100 * b) / fullBytes[i]),
+          target: { op: '<=', value: 2 },
+        },
+        { metric: '1% delta: manifest request to switched', unit: 'ms', samples: deltaMs },
+      ],
+    };
+  },
+};

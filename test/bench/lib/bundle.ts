@@ -1,0 +1,210 @@
+// Signed 10,000-item bundles for the CLI and sync areas, built with the real
+// CLI (`node src/cli/bin.js bundle build`) from the generated corpus, and a
+// second version with 1% of the items changed. Cached in .bench-cache/ under
+// a hash of the sources that shape them.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Item } from '../../../src/content/types.ts';
+import { loadCorpus, sourcesHash } from './corpus.ts';
+import type { BenchContext } from './types.ts';
+
+/** The generated corpus the bundles are built from. */
+export const BUNDLE_CORPUS = { count: 10_000, seed: 42 } as const;
+/** Share of items changed in version 2. */
+export const DELTA_SHARE = 0.01;
+export const BUNDLE_ID = 'gongkai-bench';
+
+/** A trusted key as kiosk-config lists it. */
+export interface BenchKey {
+  privatePem: string;
+  trustedKey: { id: string; jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string } };
+}
+
+/** Whether the CLI bundle builder has landed. */
+export function cliAvailable(root: string): boolean {
+  return (
+    existsSync(join(root, 'src/cli/bin.js')) && existsSync(join(root, 'src/cli/commands/bundle.ts'))
+  );
+}
+
+/** Result of one CLI invocation. */
+export interface CliRun {
+  code: number;
+  ms: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node src/cli/bin.js …args` and times it from spawn to exit (Node start-up included, as an admin sees it). */
+export function runCli(root: string, args: readonly string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, ms: performance.now() - t0, stdout, stderr }),
+    );
+  });
+}
+
+/** Throws with the CLI's own words when it failed. */
+export function assertOk(run: CliRun, what: string): void {
+  if (run.code !== 0) {
+    const msg = (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ');
+    throw new Error(`${what} exited ${run.code}: ${msg.slice(0, 300)}`);
+  }
+}
+
+/** A signing key for bench bundles, made once with `gongkai keygen`. */
+export async function benchKey(ctx: BenchContext): Promise<BenchKey> {
+  const prefix = join(ctx.cacheDir, 'bench-key');
+  const info = `${prefix}.json`;
+  if (!existsSync(info)) {
+    rmSync(`${prefix}.private.pem`, { force: true });
+    rmSync(`${prefix}.public.pem`, { force: true });
+    const run = await runCli(ctx.root, [
+      'keygen',
+      '--out',
+      prefix,
+      '--id',
+      'gongkai-bench',
+      '--json',
+    ]);
+    assertOk(run, 'gongkai keygen');
+    writeFileSync(info, run.stdout);
+  }
+  const parsed = JSON.parse(readFileSync(info, 'utf8')) as {
+    privateKey: string;
+    trustedKey: BenchKey['trustedKey'];
+  };
+  return {
+    privatePem: parsed.privateKey,
+    trustedKey: { id: parsed.trustedKey.id, jwk: parsed.trustedKey.jwk },
+  };
+}
+
+/** Version 2 of the corpus: every 100th item's title and summary edited (1% of the items). */
+export function changedCorpus(items: readonly Item[]): Item[] {
+  const step = Math.round(1 / DELTA_SHARE);
+  return items.map((item, i) => {
+    if (i % step !== 0) return item;
+    const copy = structuredClone(item) as Item & {
+      title?: Record<string, string>;
+      itemName?: Record<string, string>;
+    };
+    const field = copy.kind === 'notice' ? copy.title : copy.itemName;
+    if (field) field['zh-Hans'] = `${field['zh-Hans']}（修订）`;
+    return copy;
+  });
+}
+
+/** Writes one JSON file per item. */
+export function writeContentDir(items: readonly Item[], dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const item of items)
+    writeFileSync(join(dir, `${item.id}.json`), JSON.stringify(item, null, 2));
+}
+
+/** Sizes of a built bundle directory. */
+export function bundleSizes(dir: string): { files: number; bytes: number; manifestBytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        files++;
+        bytes += readFileSync(p).length;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes, manifestBytes: readFileSync(join(dir, 'manifest.json')).length };
+}
+
+/** Cache key of bundles: the corpus generator, the content model, the CLI, search derivation. */
+function bundlesKey(root: string): string {
+  const files = ['test/helpers/corpus.ts'];
+  for (const dir of ['src/content', 'src/cli', 'src/cli/commands', 'src/search']) {
+    const abs = join(root, dir);
+    if (!existsSync(abs)) continue;
+    for (const f of readdirSync(abs).sort())
+      if (f.endsWith('.ts') || f.endsWith('.js')) files.push(`${dir}/${f}`);
+  }
+  return sourcesHash(root, files);
+}
+
+/** Content directories for version 1 and version 2 (1% changed). */
+export async function contentDirs(
+  ctx: BenchContext,
+): Promise<{ v1: string; v2: string; items: number }> {
+  const items = await loadCorpus(ctx, BUNDLE_CORPUS.count, BUNDLE_CORPUS.seed);
+  const key = sourcesHash(ctx.root, ['test/helpers/corpus.ts', 'src/content/types.ts']);
+  const base = join(ctx.cacheDir, `content-${key}`);
+  const v1 = join(base, 'v1');
+  const v2 = join(base, 'v2');
+  if (!existsSync(join(base, 'done'))) {
+    ctx.progress(`writing ${items.length} item files (twice: v1 and v2 with 1% changed)`);
+    writeContentDir(items, v1);
+    writeContentDir(changedCorpus(items), v2);
+    writeFileSync(join(base, 'done'), '');
+  }
+  return { v1, v2, items: items.length };
+}
+
+/** Builds a bundle with the CLI; returns the run. */
+export async function buildBundleCli(
+  ctx: BenchContext,
+  content: string,
+  out: string,
+  version: number,
+  key: BenchKey,
+): Promise<CliRun> {
+  rmSync(out, { recursive: true, force: true });
+  const run = await runCli(ctx.root, [
+    'bundle',
+    'build',
+    content,
+    '--key',
+    key.privatePem,
+    '--out',
+    out,
+    '--version',
+    String(version),
+    '--bundle-id',
+    BUNDLE_ID,
+    '--expires-days',
+    '3650',
+  ]);
+  assertOk(run, `gongkai bundle build (version ${version})`);
+  return run;
+}
+
+/** Version 1 and version 2 bundles (built once per source hash). */
+export async function benchBundles(
+  ctx: BenchContext,
+): Promise<{ v1: string; v2: string; key: BenchKey; dir: string }> {
+  const key = await benchKey(ctx);
+  const dir = join(ctx.cacheDir, `bundles-${bundlesKey(ctx.root)}`);
+  const v1 = join(dir, 'v1');
+  const v2 = join(dir, 'v2');
+  if (!existsSync(join(dir, 'done'))) {
+    const content = await contentDirs(ctx);
+    ctx.progress('building bundle v1 with the CLI');
+    await buildBundleCli(ctx, content.v1, v1, 1, key);
+    ctx.progress('building bundle v2 (1% of items changed) with the CLI');
+    await buildBundleCli(ctx, content.v2, v2, 2, key);
+    writeFileSync(join(dir, 'done'), '');
+  }
+  return { v1, v2, key, dir };
+}
