@@ -43,6 +43,7 @@ export class GkKeyboard extends LitElement {
         margin-bottom: 0.25em;
       }
       button {
+        white-space: nowrap;
         padding: 0.1em 0.2em;
         font-size: 1.1em;
         flex: 0 1 var(--gk-target, 60px);

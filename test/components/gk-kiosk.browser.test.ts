@@ -241,6 +241,40 @@ describe('gk-kiosk', () => {
     expect(zh.speech.spoken[0].text).to.contain('法定主动公开内容');
   });
 
+  it('passes axe in high contrast with the English UI, and shows Traditional content labelled as machine-converted', async () => {
+    const { el } = await mount();
+    let loads = 0;
+    el.loadConverter = async () => {
+      loads++;
+      return (s: string) => s.replace(/关于/g, '關於').replace(/发/g, '發');
+    };
+    el.startSession();
+    await el.updateComplete;
+    view(el, 'gk-settings-bar').dispatchEvent(
+      new SettingsChangeEvent({
+        ...KIOSK_DEFAULT_SETTINGS,
+        highContrast: true,
+        uiLang: 'en',
+        traditionalContent: true,
+      }),
+    );
+    await el.updateComplete;
+    expect(getComputedStyle(el).backgroundColor).to.equal('rgb(0, 0, 0)');
+    expect(el.getAttribute('lang')).to.equal('en');
+    expect(view(el, 'gk-home').shadowRoot!.textContent).to.contain('Disclosure categories');
+    await expect(el).to.be.accessible();
+    el.openItem('n-plan');
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 0));
+    await el.updateComplete;
+    const nv = view(el, 'gk-notice-view');
+    await nv.updateComplete;
+    expect(loads).to.equal(1);
+    expect(nv.shadowRoot!.querySelector('h1')!.textContent).to.contain('關於印發');
+    expect(nv.shadowRoot!.textContent).to.contain('繁體為機器轉換，以簡體原文為準');
+    await expect(el).to.be.accessible();
+  });
+
   it('blocks the context menu, selection drags and link navigation', async () => {
     const { el } = await mount();
     el.startSession();
