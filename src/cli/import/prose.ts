@@ -6,7 +6,7 @@
 import { parseDate } from '../../content/normalize.ts';
 import type { TaskRow } from '../../content/types.ts';
 import { matchTaskColumn, type TaskField } from './columns.ts';
-import { arabicDate, collapseCjkSpaces, DOC_NO_LIKE } from './repair.ts';
+import { collapseCjkSpaces, DOC_NO_LIKE } from './repair.ts';
 
 /** One paragraph of text with the 1-based line it starts on. */
 export interface Para {
@@ -59,7 +59,7 @@ export function findSignature(paras: Para[]): {
     const issuer =
       prev && prev.length <= 24 && !/[。，,；;:：!！?？]/.test(prev) ? prev : undefined;
     if (/[*＊]/.test(t)) return { issuer, maskedDate: t, line: paras[i].line };
-    const date = parseDate(t) ?? parseDate(arabicDate(t));
+    const date = parseDate(t);
     if (date) return { issuer, date, line: paras[i].line };
   }
   return {};

@@ -140,43 +140,6 @@ export function isMasked(value: string): boolean {
 export const MASK_IN_TEXT =
   /(?<![*＊])(?:[\p{Script=Han}\d][*＊](?![*＊])|[*＊](?![*＊])[\p{Script=Han}\d])/u;
 
-const CN_DIGIT: Readonly<Record<string, string>> = {
-  〇: '0',
-  '○': '0',
-  零: '0',
-  Ｏ: '0',
-  一: '1',
-  二: '2',
-  三: '3',
-  四: '4',
-  五: '5',
-  六: '6',
-  七: '7',
-  八: '8',
-  九: '9',
-};
-
-function cnSmall(t: string): string {
-  const m = /^([一二三])?(十)?([一二三四五六七八九])?$/.exec(t);
-  if (!m || !t) return t;
-  if (!m[2]) return m[1] && m[3] ? t : CN_DIGIT[m[1] ?? m[3]];
-  return String((m[1] ? Number(CN_DIGIT[m[1]]) : 1) * 10 + (m[3] ? Number(CN_DIGIT[m[3]]) : 0));
-}
-
-/**
- * `二〇二四年三月一日` → `2024年3月1日`. The content model's parseDate reads
- * most Chinese-numeral dates itself; this covers the months and days 一, 二,
- * 三 it does not read yet (reported to the content work).
- */
-export function arabicDate(text: string): string {
-  const m =
-    /^([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$/.exec(
-      text.trim(),
-    );
-  if (!m) return text;
-  return `${[...m[1]].map((c) => CN_DIGIT[c]).join('')}年${cnSmall(m[2])}月${cnSmall(m[3])}日`;
-}
-
 /**
  * Reads a date field: ISO, Arabic or Chinese numerals (○ or 〇). A masked
  * value (`201*年`) or one that is no date is left empty and reported.
@@ -194,7 +157,7 @@ export function readDate(
     log.warn(`${field} "${s}" has masked digits; left empty`, { field, row });
     return null;
   }
-  const iso = parseDate(s) ?? parseDate(arabicDate(s));
+  const iso = parseDate(s);
   if (!iso) log.error(`${field} "${s}" is not a date`, { field, row });
   return iso;
 }
@@ -215,33 +178,13 @@ export function readDocNo(
     log.warn(flag, { field: 'docNo', row });
     return { docNo: null, docNoAsInSource: s, flag };
   }
-  const r = docNoReading(s);
+  const r = normalizeDocNo(s);
   if (r.docNo === null) {
     const flag = `docNo "${s}" is damaged (${r.damage ?? 'unreadable'}); not repaired, shown as in source`;
     log.warn(flag, { field: 'docNo', row });
     return { docNo: null, docNoAsInSource: s, flag };
   }
   return { docNo: r.docNo, docNoAsInSource: s };
-}
-
-/**
- * Calls the content model's {@link normalizeDocNo}; while that function throws
- * (an unescaped `]` in its bracket class, reported to the content work), the
- * same rule is applied here so imports keep working.
- */
-export function docNoReading(s: string): { docNo: string | null; damage?: string } {
-  try {
-    return normalizeDocNo(s);
-  } catch {
-    const m = /^(.+?)[〔[【(（［](\d{4})[〕\]】)）］](第?\d+号)$/.exec(s.replace(/\s+/g, ''));
-    if (m) return { docNo: `${m[1]}〔${m[2]}〕${m[3]}` };
-    const opens = (s.match(/[〔[【(（［]/g) ?? []).length;
-    const closes = (s.match(/[〕\]】)）］]/g) ?? []).length;
-    if (opens !== closes)
-      return { docNo: null, damage: 'unbalanced brackets (a character was probably lost)' };
-    if (!s.endsWith('号')) return { docNo: null, damage: 'does not end with 号' };
-    return { docNo: null, damage: 'not of the form 机关代字〔年份〕序号号' };
-  }
 }
 
 /** A value that looks like a 文号 at the start of a line (`东府办函〔2007198`). */

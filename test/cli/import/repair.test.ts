@@ -18,7 +18,7 @@ import {
   toSimplified,
   traditionalShare,
 } from '../../../src/cli/import/index.ts';
-import { arabicDate, idFromFileName, readDate, readDocNo } from '../../../src/cli/import/repair.ts';
+import { idFromFileName, readDate, readDocNo } from '../../../src/cli/import/repair.ts';
 import { toParas } from '../../../src/cli/import/prose.ts';
 import { ProblemLog } from '../../../src/cli/import/types.ts';
 
@@ -127,7 +127,6 @@ describe('dates and 文号', () => {
       ['warning', 'writtenDate'],
       ['error', 'writtenDate'],
     ]);
-    expect(arabicDate('二〇二四年十二月三十一日')).toBe('2024年12月31日');
   });
   it('normalises brackets and flags damaged or masked 文号 without guessing', () => {
     const log = new ProblemLog('x.csv');
