@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkedScreenshot, launchChromium } from '../helpers/browser.ts';
 import { startBundleServer, type BundleServer, type Faults } from '../helpers/bundle-server.ts';
-import { demoItems, makeBundle, newKey, type MakeBundleOptions } from '../helpers/make-bundle.ts';
+import {
+  demoItems,
+  makeBundle,
+  newKey,
+  writeBundle,
+  type MakeBundleOptions,
+} from '../helpers/make-bundle.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const v1Items = demoItems();
 const newTitle = '新增测试通知：同步成功后才应出现';
@@ -115,5 +124,35 @@ describe('sync from a fault-injecting server', () => {
     expect(text).toMatch(/当前版本\s*2/);
     expect(text).toContain('持久存储');
     await checkedScreenshot(page, 'sync-admin-panel');
+  });
+
+  it('sideloads a bundle folder through the admin panel with the same verification', async () => {
+    const panel = page.locator('gk-admin-panel');
+    const sideTitle = '从 U 盘导入的测试通知';
+    const v3 = makeBundle({
+      items: [...v2Items, { ...v1Items[0], id: 'sideload-new', title: { 'zh-Hans': sideTitle } }],
+      version: 3,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'gk-sideload-'));
+    try {
+      // A tampered copy first: one extra file the manifest does not list.
+      writeBundle(join(dir, 'bad'), v3);
+      writeFileSync(join(dir, 'bad', 'objects', 'extra.json'), '{}');
+      await panel.locator('#sideload').setInputFiles(join(dir, 'bad'));
+      await expect
+        .poll(() => panel.locator('.message').textContent(), { timeout: 15_000 })
+        .toContain('导入失败');
+      expect(await panel.locator('.message').textContent()).toContain('清单未列出');
+      expect(await titles()).not.toContain(sideTitle);
+
+      writeBundle(join(dir, 'good'), v3);
+      await panel.locator('#sideload').setInputFiles(join(dir, 'good'));
+      await expect
+        .poll(() => panel.locator('.message').textContent(), { timeout: 15_000 })
+        .toContain('导入成功');
+      await expect.poll(titles, { timeout: 10_000 }).toContain(sideTitle);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
