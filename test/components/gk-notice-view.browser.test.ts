@@ -62,7 +62,7 @@ describe('gk-notice-view', () => {
         .convert=${(s: string) => s.replace(/关于/g, '關於')}
       ></gk-notice-view>`,
     );
-    expect(el.shadowRoot!.querySelector('h1')!.textContent).to.contain('關於印發');
+    expect(el.shadowRoot!.querySelector('h1')!.textContent).to.contain('關於印发');
     expect(el.shadowRoot!.textContent).to.contain('繁體為機器轉換，以簡體原文為準');
     await expect(el).to.be.accessible();
   });
