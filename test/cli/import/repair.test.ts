@@ -1,4 +1,5 @@
 /** The pure repair helpers of the importers. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   collapseCjkSpaces,
@@ -120,6 +121,7 @@ describe('dates and 文号', () => {
     expect(readDate('二〇〇九年八月十三日', 'writtenDate', log)).toBe('2009-08-13');
     expect(readDate('二〇二四年三月一日', 'writtenDate', log)).toBe('2024-03-01');
     expect(readDate('2017年05月15日', 'writtenDate', log)).toBe('2017-05-15');
+    expect(readDate('二〇二四年十二月三十一日', 'writtenDate', log)).toBe('2024-12-31');
     expect(log.problems).toEqual([]);
     expect(readDate('201*年6月30日', 'writtenDate', log)).toBeNull();
     expect(readDate('二〇〇七年二月三十日', 'writtenDate', log)).toBeNull();
@@ -197,5 +199,74 @@ describe('markdownToHtml and sanitizeHtml', () => {
       { element: 'div', reason: 'hidden element removed (possible injected markup)' },
       { element: 'p:nth-of-type(2) > img', reason: '<img> removed' },
     ]);
+  });
+});
+
+describe('properties', () => {
+  const text = fc.string({
+    unit: fc.constantFrom(
+      '當',
+      '前',
+      'd',
+      'ā',
+      'n',
+      'g',
+      '(',
+      ')',
+      '?',
+      '。',
+      'ㄒ',
+      '唬',
+      ' ',
+      '\n',
+      '1',
+    ),
+  });
+
+  it('pinyin stripping only removes bracketed syllables', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const r = stripPinyinAnnotations(t);
+        expect(r.text.length).toBeLessThanOrEqual(t.length);
+        if (!t.includes('(')) expect(r).toEqual({ text: t, count: 0 });
+        expect(r.count > 0).toBe(r.text !== t);
+      }),
+    );
+    expect(stripPinyinAnnotations('當(dāng)(dāng)').text).toBe('當(dāng)');
+  });
+
+  it('numbering repair leaves text without ? or U+FFFD untouched', () => {
+    fc.assert(
+      fc.property(fc.string(), (t) => {
+        fc.pre(!/[?\uFFFD]/.test(t));
+        expect(repairGbkNumbering(t)).toEqual({ text: t, count: 0, unrepaired: [] });
+      }),
+    );
+  });
+
+  it('no Markdown input yields a live tag or handler after sanitising', () => {
+    const piece = fc.constantFrom(
+      '<script>x()</script>',
+      '<img src=x onerror=y>',
+      '| a | b |',
+      '|---|---|',
+      '# h',
+      '- li',
+      '**b**',
+      '文字',
+      '\n',
+      '\n\n',
+      '"',
+      "'",
+      '<',
+      '>',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), (parts) => {
+        const html = sanitizeHtml(markdownToHtml(parts.join('')).html).html;
+        expect(html).not.toMatch(/<(script|img)|<[^>]*\son\w+=/i);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
