@@ -1,0 +1,158 @@
+// `gongkai fleet serve --dir <status-dir>` receives the status reports kiosks
+// POST to `sync.statusUrl` (one JSON file per kiosk, written atomically);
+// `gongkai fleet report <status-dir>` prints which kiosks run which version,
+// their last error, and which have gone silent.
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+const MAX_BODY = 1_000_000;
+const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** What a stored report file holds: the kiosk's POST body plus the time it arrived. */
+export interface StoredFleetReport {
+  kioskId: string;
+  name?: string;
+  location?: string;
+  receivedAt: string;
+  status?: {
+    activeVersion?: number | null;
+    lastSuccess?: string | null;
+    lastError?: { message?: string } | null;
+    stale?: boolean;
+    persisted?: boolean | null;
+  };
+}
+
+/** Starts the receiver; resolves with the server and its URL once listening. */
+export async function startFleetServer(
+  dir: string,
+  port = 8787,
+  host = '127.0.0.1',
+): Promise<{ server: Server; url: string }> {
+  mkdirSync(dir, { recursive: true });
+  const server = createServer((req, res) => {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'POST' }).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        res.writeHead(413).end();
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (res.writableEnded) return;
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        res.writeHead(400).end('not JSON');
+        return;
+      }
+      const id = body.kioskId;
+      if (typeof id !== 'string' || !SAFE_ID.test(id)) {
+        res.writeHead(400).end('kioskId missing or not [A-Za-z0-9._-]{1,64}');
+        return;
+      }
+      const file = join(dir, `${id}.json`);
+      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      // Write then rename: a reader never sees half a report.
+      writeFileSync(tmp, JSON.stringify({ ...body, receivedAt: new Date().toISOString() }));
+      renameSync(tmp, file);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return { server, url: `http://${host}:${bound}/` };
+}
+
+/** The report table as text lines (newest version first), for `fleet report`. */
+export function fleetReport(dir: string, now: number, silentMinutes = 120): string[] {
+  const rows: StoredFleetReport[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    try {
+      rows.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as StoredFleetReport);
+    } catch {
+      rows.push({ kioskId: f.replace(/\.json$/, ''), receivedAt: '', status: undefined });
+    }
+  }
+  rows.sort(
+    (a, b) =>
+      (b.status?.activeVersion ?? -1) - (a.status?.activeVersion ?? -1) ||
+      a.kioskId.localeCompare(b.kioskId),
+  );
+  const lines = ['kiosk\tlocation\tversion\tlast report\tstate\tlast error'];
+  for (const r of rows) {
+    const at = Date.parse(r.receivedAt);
+    const silent = Number.isNaN(at) || now - at > silentMinutes * 60_000;
+    const state = silent ? 'SILENT' : r.status?.stale ? 'stale content' : 'ok';
+    lines.push(
+      [
+        r.kioskId,
+        r.location ?? '',
+        r.status?.activeVersion ?? 'none',
+        r.receivedAt || 'unreadable report',
+        state,
+        r.status?.lastError?.message ?? '',
+      ].join('\t'),
+    );
+  }
+  return lines;
+}
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** Entry point: `fleet serve --dir <dir> [--port N] [--host H]` or `fleet report <dir> [--silent-minutes N]`. */
+export async function fleetCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'serve') {
+    const dir = option(rest, '--dir');
+    if (!dir) {
+      console.error('gongkai fleet serve: --dir <status-dir> is required');
+      return 2;
+    }
+    const { server, url } = await startFleetServer(
+      dir,
+      Number(option(rest, '--port') ?? 8787),
+      option(rest, '--host') ?? '127.0.0.1',
+    );
+    console.log(`gongkai fleet: receiving kiosk status at ${url} into ${dir}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close(() => resolve());
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  }
+  if (sub === 'report') {
+    const dir = rest.find((a) => !a.startsWith('--'));
+    if (!dir) {
+      console.error('gongkai fleet report: <status-dir> is required');
+      return 2;
+    }
+    const silent = Number(option(rest, '--silent-minutes') ?? 120);
+    try {
+      for (const line of fleetReport(dir, Date.now(), silent)) console.log(line);
+    } catch (err) {
+      console.error(`gongkai fleet report: ${dir}: ${err instanceof Error ? err.message : err}`);
+      return 1;
+    }
+    return 0;
+  }
+  console.error(
+    'usage: gongkai fleet serve --dir <status-dir> | gongkai fleet report <status-dir>',
+  );
+  return 2;
+}

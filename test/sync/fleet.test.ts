@@ -1,0 +1,78 @@
+// The kiosk's fleet report (src/sync/fleet.ts) against the `gongkai fleet`
+// receiver (src/cli/commands/fleet.ts) over loopback.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { fleetReport, startFleetServer } from '../../src/cli/commands/fleet.ts';
+import { postFleetReport } from '../../src/sync/fleet.ts';
+import { initialStatus } from '../../src/sync/status.ts';
+import { validateConfig } from '../../src/config/validate.ts';
+
+const config = validateConfig(
+  'kiosk-config/default.json',
+  JSON.parse(readFileSync('kiosk-config/default.json', 'utf8')),
+).config!;
+
+describe('fleet status', () => {
+  let dir: string;
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gk-fleet-'));
+    ({ server, url } = await startFleetServer(dir, 0));
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores one file per kiosk and reports versions, errors and silent kiosks', async () => {
+    const now = Date.now();
+    const status = {
+      ...initialStatus(now),
+      activeVersion: 12,
+      lastError: { code: 'http' as const, message: '内容服务器出错：HTTP 500', at: '' },
+    };
+    expect(await postFleetReport(url, config, status, {}, { now, timeoutMs: 5000 })).toEqual({
+      ok: true,
+    });
+    // A second report from the same kiosk replaces the first.
+    await postFleetReport(
+      url,
+      config,
+      { ...status, activeVersion: 13 },
+      {},
+      { now, timeoutMs: 5000 },
+    );
+    expect(readdirSync(dir)).toEqual(['default.json']);
+    writeFileSync(
+      join(dir, 'hall-2.json'),
+      JSON.stringify({
+        kioskId: 'hall-2',
+        receivedAt: '2026-01-01T00:00:00Z',
+        status: { activeVersion: 9 },
+      }),
+    );
+    const lines = fleetReport(dir, now);
+    expect(lines[1]).toMatch(/^default\t演示环境.*\t13\t.*\tok\t内容服务器出错：HTTP 500$/);
+    expect(lines[2]).toMatch(/^hall-2\t\t9\t.*\tSILENT\t$/);
+  });
+
+  it('refuses a report without a safe kiosk id, and a failing endpoint is only reported', async () => {
+    const res = await fetch(url, { method: 'POST', body: JSON.stringify({ kioskId: '../x' }) });
+    expect(res.status).toBe(400);
+    const down = await postFleetReport(
+      'http://127.0.0.1:9/',
+      config,
+      initialStatus(0),
+      {},
+      {
+        now: 0,
+        timeoutMs: 2000,
+      },
+    );
+    expect(down.ok).toBe(false);
+  });
+});
