@@ -42,6 +42,44 @@ describe('CSV task tables', () => {
     });
   });
 
+  it('joins blank continuation rows, inherits merged seq/task cells and skips a repeated header', async () => {
+    const csv = [
+      '演示任务表',
+      '序号,工作任务,具体要求,牵头单位,完成时限',
+      '1,推进决策公开,1.实行重大行政决策预公开，,办公室,全年',
+      ',,建立公众列席会议制度。,,',
+      ',,2.公开征求意见情况。,司法局,6月底',
+      '',
+      '序号,工作任务,具体要求,牵头单位,完成时限',
+      '二,推进执行公开,公开落实情况。,督查室,12月底',
+    ].join('\r\n');
+    const r = await importFile('continuation.csv', new TextEncoder().encode(csv));
+    expect(r.problems).toEqual([]);
+    expect(only(r).tasks).toEqual([
+      {
+        seq: 1,
+        task: '推进决策公开',
+        requirement: '1.实行重大行政决策预公开，建立公众列席会议制度。',
+        lead: '办公室',
+        deadline: '全年',
+      },
+      {
+        seq: 1,
+        task: '推进决策公开',
+        requirement: '2.公开征求意见情况。',
+        lead: '司法局',
+        deadline: '6月底',
+      },
+      {
+        seq: 2,
+        task: '推进执行公开',
+        requirement: '公开落实情况。',
+        lead: '督查室',
+        deadline: '12月底',
+      },
+    ]);
+  });
+
   it('fails a row with no task and nothing above to continue, naming the row', async () => {
     const r = await importFixture('orphan-row.csv');
     expect(errors(r)).toEqual([
