@@ -334,6 +334,41 @@ describe('SyncEngine', () => {
     expect(timers.pending).toHaveLength(0);
   });
 
+  it('marks an expired active bundle stale, keeps it, and reports a clock behind trustedNow', async () => {
+    serve(
+      makeBundle({
+        items: generatedItems(2),
+        version: 1,
+        generatedAt: '2026-11-23T00:00:00Z',
+        expiresAt: '2026-11-25T00:00:00Z',
+      }),
+    );
+    let now = Date.parse('2026-11-24T00:00:00Z');
+    const engine = new SyncEngine({
+      store,
+      config: config(),
+      baseUrl: `${server.url}index.html`,
+      now: () => now,
+      timers: manualTimers(),
+      storage: null,
+    });
+    await engine.start();
+    await engine.checkNow();
+    expect(engine.status.stale).toBe(false);
+    now = Date.parse('2026-11-26T00:00:00Z');
+    await engine.refreshFromStore();
+    expect(engine.status.stale).toBe(true);
+    expect(engine.status.activeVersion).toBe(1);
+    // The device clock jumps back before the bundle's generatedAt and the server's Date.
+    now = Date.parse('2026-11-19T00:00:00Z');
+    await engine.refreshFromStore();
+    expect(engine.status.clockSkewMs).toBeGreaterThan(3 * 86_400_000);
+    expect(Date.parse(engine.status.trustedNow)).toBeGreaterThanOrEqual(
+      Date.parse('2026-11-23T00:00:00Z'),
+    );
+    engine.stop();
+  });
+
   it('accepts alerts only with a strictly increasing sequence', async () => {
     const timers = manualTimers();
     const seen: number[] = [];
