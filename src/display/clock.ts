@@ -37,20 +37,29 @@ export class ClockController implements ReactiveController {
   };
 }
 
+const clockFormats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
 /** Date and time of `now` in `timeZone`, e.g. 2026年11月24日 星期二 and 09:05. */
 export function formatClock(now: number, timeZone: string): { date: string; time: string } {
-  const date = new Intl.DateTimeFormat('zh-CN', {
-    timeZone,
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    weekday: 'long',
-  }).format(now);
-  const time = new Intl.DateTimeFormat('zh-CN', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(now);
-  return { date, time };
+  // Building an Intl.DateTimeFormat costs milliseconds on a small kiosk CPU: one per zone.
+  let f = clockFormats.get(timeZone);
+  if (!f) {
+    f = {
+      date: new Intl.DateTimeFormat('zh-CN', {
+        timeZone,
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        weekday: 'long',
+      }),
+      time: new Intl.DateTimeFormat('zh-CN', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+    };
+    clockFormats.set(timeZone, f);
+  }
+  return { date: f.date.format(now), time: f.time.format(now) };
 }

@@ -225,32 +225,35 @@ export function buildPlaylist(
 
 /**
  * Smooth weighted round robin (as in nginx): an item of weight w is picked w
- * times per cycle, spread out rather than in a burst. `credits` carries the
- * state between picks, keyed by item id, so a rebuilt playlist keeps its place.
- * O(n) per pick, which is fine for 10,000 items once per slide.
+ * times per cycle, spread out rather than in a burst. `credits[i]` belongs to
+ * `entries[i]` and carries the state between picks. One pass over a typed
+ * array: ~10,000 items cost well under a millisecond per slide change.
  */
-export function pickNext(entries: readonly PlaylistEntry[], credits: Map<string, number>): number {
+export function pickNext(entries: readonly PlaylistEntry[], credits: Float64Array): number {
   if (!entries.length) return -1;
+  if (credits.length !== entries.length)
+    throw new RangeError(`credits (${credits.length}) must match entries (${entries.length})`);
   let total = 0;
   let best = 0;
-  let bestCredit = -Infinity;
   for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    total += e.weight;
-    const c = (credits.get(e.item.id) ?? 0) + e.weight;
-    credits.set(e.item.id, c);
-    if (c > bestCredit) {
-      bestCredit = c;
-      best = i;
-    }
+    const w = entries[i].weight;
+    total += w;
+    credits[i] += w;
+    if (credits[i] > credits[best]) best = i;
   }
-  credits.set(entries[best].item.id, bestCredit - total);
-  // Forget items that left the playlist so the map stays bounded.
-  if (credits.size > entries.length * 2) {
-    const live = new Set(entries.map((e) => e.item.id));
-    for (const id of credits.keys()) if (!live.has(id)) credits.delete(id);
-  }
+  credits[best] -= total;
   return best;
+}
+
+/** Credits for a rebuilt playlist, keeping each surviving item's place in the cycle. */
+export function carryCredits(
+  previous: readonly PlaylistEntry[],
+  credits: Float64Array,
+  next: readonly PlaylistEntry[],
+): Float64Array {
+  const byId = new Map<string, number>();
+  previous.forEach((e, i) => byId.set(e.item.id, credits[i] ?? 0));
+  return Float64Array.from(next, (e) => byId.get(e.item.id) ?? 0);
 }
 
 /** What the screen shows with respect to opening hours. */

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Now } from './clock.ts';
-import { dwellMs, pickNext, type PlaylistEntry, type SlidePage } from './playlist.ts';
+import { carryCredits, dwellMs, pickNext, type PlaylistEntry, type SlidePage } from './playlist.ts';
 
 /** The slide on screen and when it leaves. */
 export interface CurrentSlide {
@@ -20,7 +20,7 @@ export interface CurrentSlide {
 export class Rotation {
   current: CurrentSlide | null = null;
   private entries: readonly PlaylistEntry[] = [];
-  private readonly credits = new Map<string, number>();
+  private credits: Float64Array = new Float64Array(0);
   private seq = 0;
 
   constructor(private dwellSeconds: number) {}
@@ -34,6 +34,7 @@ export class Rotation {
     now: number,
     dwellSeconds = this.dwellSeconds,
   ): boolean {
+    this.credits = carryCredits(this.entries, this.credits, entries);
     this.entries = entries;
     this.dwellSeconds = dwellSeconds;
     const cur = this.current;

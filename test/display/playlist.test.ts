@@ -6,6 +6,7 @@ import {
   openingState,
   paginate,
   pickNext,
+  carryCredits,
   splitText,
   PAGE_BUDGET,
   type PlaylistEntry,
@@ -121,21 +122,21 @@ describe('pickNext', () => {
   });
   it('shows items in proportion to their weight, spread out', () => {
     const entries = [entry('a', 3), entry('b', 1), entry('c', 1)];
-    const credits = new Map<string, number>();
+    const credits = new Float64Array(entries.length);
     const seq = Array.from({ length: 10 }, () => entries[pickNext(entries, credits)].item.id);
     expect(seq.filter((x) => x === 'a')).toHaveLength(6);
     expect(seq.filter((x) => x === 'b')).toHaveLength(2);
     // Never three a's in a row: the heavy item is interleaved.
     expect(seq.join('')).not.toContain('aaa');
   });
-  it('returns -1 for an empty playlist and forgets removed items', () => {
-    const credits = new Map<string, number>();
-    expect(pickNext([], credits)).toBe(-1);
-    const many = Array.from({ length: 5 }, (_, i) => entry(`x${i}`, 1));
-    for (let i = 0; i < 5; i++) pickNext(many, credits);
-    const one = [entry('y', 1)];
-    pickNext(one, credits);
-    expect(credits.size).toBeLessThanOrEqual(2);
+  it('returns -1 for an empty playlist and refuses mismatched credits', () => {
+    expect(pickNext([], new Float64Array(0))).toBe(-1);
+    expect(() => pickNext([entry('a', 1)], new Float64Array(2))).toThrow(/credits/);
+  });
+  it('carries credits by id across a rebuild', () => {
+    const before = [entry('a', 1), entry('b', 1)];
+    const after = [entry('c', 1), entry('b', 1)];
+    expect([...carryCredits(before, Float64Array.of(-1, 0.5), after)]).toEqual([0, 0.5]);
   });
 });
 
