@@ -118,8 +118,7 @@ export class GkSlide extends LitElement {
     li {
       margin-bottom: 0.3em;
     }
-    .step-desc,
-    .step-limit {
+    .step-desc {
       display: block;
       font-size: 0.8em;
       color: #333;
@@ -240,8 +239,13 @@ export class GkSlide extends LitElement {
             ${b.steps.map(
               (s) =>
                 html`<li>
-                  ${s.step}${s.desc ? html`<span class="step-desc">${s.desc}</span>` : nothing}
-                  ${s.timeLimit ? html`<span class="step-limit">时限：${s.timeLimit}</span>` : nothing}
+                  ${s.step}${
+                    s.desc || s.timeLimit
+                      ? html`<span class="step-desc"
+                          >${s.desc ?? ''}${s.timeLimit ? `（时限：${s.timeLimit}）` : ''}</span
+                        >`
+                      : nothing
+                  }
                 </li>`,
             )}
           </ol>`;
