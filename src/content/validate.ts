@@ -36,6 +36,8 @@ export interface ValidateOptions {
   calendar?: Calendar | null;
   /** Sanitiser for HTML bodies; an item with a body fails without one. */
   sanitize?: HtmlSanitizer;
+  /** Called after each source is checked, for progress bars. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A raw item as read from a file. */
@@ -632,7 +634,8 @@ export function validateContent(sources: RawSource[], opts: ValidateOptions): Co
   const items: NormalizedItem[] = [];
   const alerts: ContentReport['alerts'] = [];
   const stray: Problem[] = [];
-  for (const s of sources) {
+  for (const [i, s] of sources.entries()) {
+    opts.onProgress?.(i + 1, sources.length);
     if (isRecord(s.data) && s.data.kind === 'alert') {
       const r = normalizeAlert(s.file, s.data);
       if (r.alert)

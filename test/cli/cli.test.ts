@@ -161,6 +161,22 @@ describe('content check', () => {
   });
 });
 
+describe('progress', () => {
+  it('prints plain progress lines (no bar) when stderr is not a terminal', () => {
+    const dir = mkdtempSync(join(tmp, 'many-'));
+    const base = JSON.parse(readFileSync(join(FIX, 'content-valid/notice.json'), 'utf8')) as object;
+    const items = Array.from({ length: 240 }, (_, i) => ({ ...base, id: `many-${i}` }));
+    writeFileSync(join(dir, 'many.json'), JSON.stringify(items));
+    const r = gk('content', 'check', dir, '--today', '2026-11-24');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('checking: 240/240 (100%)');
+    expect(r.err).not.toContain('\r');
+    expect(r.out).toContain('240 items, 0 alerts: 0 errors');
+    const q = gk('content', 'check', dir, '--today', '2026-11-24', '--quiet');
+    expect(q.err).not.toContain('checking:');
+  }, 60_000);
+});
+
 describe('bundle build', () => {
   it('refuses invalid content (exit 1) and the demo key without --demo (exit 2)', () => {
     const r = gk(

@@ -138,7 +138,11 @@ async function build(argv: string[]): Promise<number> {
     log(`republishing ${items.length} items of ${values.from} (version ${fromVersion})`);
   } else {
     const dir = positionals[0];
-    const report = await checkContentDir(dir, todayOption('bundle build', values.today));
+    const report = await checkContentDir(
+      dir,
+      todayOption('bundle build', values.today),
+      values.quiet || values.json,
+    );
     if (report.errors.length > 0) {
       if (values.json)
         console.log(

@@ -2,17 +2,24 @@
 import { itemTitle } from '../../content/types.ts';
 import { validateContent, type ContentReport, type Problem } from '../../content/validate.ts';
 import { loadCalendar, nodeSanitizer, readContentDir } from '../content-dir.ts';
-import { EXIT, isDirectory, parse, todayOption, UsageError } from '../util.ts';
+import { EXIT, isDirectory, parse, progress, todayOption, UsageError } from '../util.ts';
 
 /** Reads and validates a content folder (shared with `bundle build`). */
-export async function checkContentDir(dir: string, today: string): Promise<ContentReport> {
+export async function checkContentDir(
+  dir: string,
+  today: string,
+  quiet = false,
+): Promise<ContentReport> {
   if (!(await isDirectory(dir))) throw new UsageError(`${dir}: not a content directory`);
   const { sources, problems } = await readContentDir(dir);
+  const bar = progress('checking', quiet);
   const report = validateContent(sources, {
     today,
     calendar: loadCalendar(),
     sanitize: await nodeSanitizer(),
+    onProgress: (d, t) => bar.tick(d, t),
   });
+  bar.end();
   report.errors.unshift(...problems.filter((p) => p.level === 'error'));
   report.warnings.push(...problems.filter((p) => p.level === 'warning'));
   return report;
@@ -35,10 +42,15 @@ export async function contentCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('content check', rest, {
     json: { type: 'boolean' },
     today: { type: 'string' },
+    quiet: { type: 'boolean' },
   });
   if (positionals.length !== 1)
     throw new UsageError('gongkai content check: give exactly one content directory');
-  const report = await checkContentDir(positionals[0], todayOption('content check', values.today));
+  const report = await checkContentDir(
+    positionals[0],
+    todayOption('content check', values.today),
+    values.quiet,
+  );
   if (values.json) {
     console.log(
       JSON.stringify(
