@@ -106,6 +106,20 @@ export function changedCorpus(items: readonly Item[]): Item[] {
   });
 }
 
+/**
+ * The generated corpus lacks two fields that `bundle build` requires: `privacy`
+ * (every item) and `noticePeriod` (公示 notices). They are filled here so the CLI
+ * accepts the items; the rest of each item is passed through unchanged.
+ */
+export function bundleReady(item: Item): Item {
+  const rec = { ...item } as Item & { privacy?: unknown; noticePeriod?: unknown; docType?: string };
+  rec.privacy ??= { containsPersonalInfo: false };
+  if (rec.kind === 'notice' && rec.docType === '公示' && !rec.noticePeriod) {
+    rec.noticePeriod = { start: rec.publishDate, days: 10, unit: '自然日' };
+  }
+  return rec;
+}
+
 /** Writes one JSON file per item. */
 export function writeContentDir(items: readonly Item[], dir: string): void {
   rmSync(dir, { recursive: true, force: true });
@@ -134,7 +148,7 @@ export function bundleSizes(dir: string): { files: number; bytes: number; manife
 
 /** Cache key of bundles: the corpus generator, the content model, the CLI, search derivation. */
 function bundlesKey(root: string): string {
-  const files = ['test/helpers/corpus.ts'];
+  const files = ['test/helpers/corpus.ts', 'test/bench/lib/bundle.ts'];
   for (const dir of ['src/content', 'src/cli', 'src/cli/commands', 'src/search']) {
     const abs = join(root, dir);
     if (!existsSync(abs)) continue;
@@ -150,7 +164,10 @@ export async function contentDirs(
 ): Promise<{ v1: string; v2: string; items: number }> {
   const items = await loadCorpus(ctx, BUNDLE_CORPUS.count, BUNDLE_CORPUS.seed);
   const key = sourcesHash(ctx.root, ['test/helpers/corpus.ts', 'src/content/types.ts']);
-  const base = join(ctx.cacheDir, `content-${key}`);
+  const base = join(
+    ctx.cacheDir,
+    `content-${key}-${sourcesHash(ctx.root, ['test/bench/lib/bundle.ts'])}`,
+  );
   const v1 = join(base, 'v1');
   const v2 = join(base, 'v2');
   if (!existsSync(join(base, 'done'))) {
@@ -190,21 +207,34 @@ export async function buildBundleCli(
   return run;
 }
 
-/** Version 1 and version 2 bundles (built once per source hash). */
+/** Where the cached version 1 and version 2 bundles live (per source hash). */
+export function bundlePaths(ctx: BenchContext): { dir: string; v1: string; v2: string } {
+  const dir = join(ctx.cacheDir, `bundles-${bundlesKey(ctx.root)}`);
+  return { dir, v1: join(dir, 'v1'), v2: join(dir, 'v2') };
+}
+
+/** Marks a built bundle as complete, so later areas reuse it. */
+export function markBuilt(bundleDir: string): void {
+  writeFileSync(`${bundleDir}.done`, '');
+}
+
+/** Version 1 and version 2 bundles (each built once per source hash; the CLI area's last build is version 1). */
 export async function benchBundles(
   ctx: BenchContext,
 ): Promise<{ v1: string; v2: string; key: BenchKey; dir: string }> {
   const key = await benchKey(ctx);
-  const dir = join(ctx.cacheDir, `bundles-${bundlesKey(ctx.root)}`);
-  const v1 = join(dir, 'v1');
-  const v2 = join(dir, 'v2');
-  if (!existsSync(join(dir, 'done'))) {
+  const paths = bundlePaths(ctx);
+  for (const [version, out] of [
+    [1, paths.v1],
+    [2, paths.v2],
+  ] as const) {
+    if (existsSync(`${out}.done`)) continue;
     const content = await contentDirs(ctx);
-    ctx.progress('building bundle v1 with the CLI');
-    await buildBundleCli(ctx, content.v1, v1, 1, key);
-    ctx.progress('building bundle v2 (1% of items changed) with the CLI');
-    await buildBundleCli(ctx, content.v2, v2, 2, key);
-    writeFileSync(join(dir, 'done'), '');
+    ctx.progress(
+      `building bundle v${version}${version === 2 ? ' (1% of items changed)' : ''} with the CLI`,
+    );
+    await buildBundleCli(ctx, version === 1 ? content.v1 : content.v2, out, version, key);
+    markBuilt(out);
   }
-  return { v1, v2, key, dir };
+  return { ...paths, key };
 }
