@@ -4,6 +4,7 @@
  * them guesses a lost value: damaged or masked values are left empty and the
  * caller flags them.
  */
+import { createHash } from 'node:crypto';
 import * as OpenCC from 'opencc-js';
 import { normalizeDocNo, parseDate } from '../../content/normalize.ts';
 import type { ProblemLog } from './types.ts';
@@ -219,14 +220,18 @@ export function docTypeFromTitle(title: string): string | null {
   return null;
 }
 
-/** A stable ASCII item id from a file name (`dg-2017 任务表.csv` → `dg-2017`). */
+/**
+ * A stable ASCII item id from a file name (`dg-2017 任务表.csv` → `dg-2017`).
+ * A name with no ASCII letters or digits gets `import-` and a hash of the
+ * name, so two Chinese-named files never share an id.
+ */
 export function idFromFileName(fileName: string): string {
   const base = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
   const slug = base
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return slug || 'import';
+  return slug || `import-${createHash('sha256').update(base).digest('hex').slice(0, 8)}`;
 }
 
 /**

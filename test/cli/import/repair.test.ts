@@ -94,7 +94,8 @@ describe('labels, spaces, formulas, ids', () => {
   });
   it('derives ids and 文种', () => {
     expect(idFromFileName('content/dg-2017 任务表.CSV')).toBe('dg-2017');
-    expect(idFromFileName('任务表.csv')).toBe('import');
+    expect(idFromFileName('任务表.csv')).toMatch(/^import-[0-9a-f]{8}$/);
+    expect(idFromFileName('任务表.csv')).not.toBe(idFromFileName('分工表.csv'));
     expect(docTypeFromTitle('关于印发2007年全市政务公开工作计划的通知')).toBe('通知');
     expect(docTypeFromTitle('政务公开工作方案')).toBe('方案');
     expect(docTypeFromTitle('湛江市经协办')).toBeNull();
