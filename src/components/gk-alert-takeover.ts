@@ -39,7 +39,7 @@ export class GkAlertTakeover extends LitElement {
       color: #fff;
     }
     .badge {
-      align-self: flex-start;
+      width: fit-content;
       margin: 0 0 0.5em;
       padding: 0.1em 0.6em;
       border: 0.12em solid currentColor;
