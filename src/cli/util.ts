@@ -105,11 +105,12 @@ export function progress(
           `\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct}% ${done}/${total}`,
         );
         shown = true;
-      } else if (pct >= lastPct + 25 || done === total) {
-        if (Math.floor(pct / 25) === Math.floor(lastPct / 25)) return;
+        lastPct = pct;
+      } else if (Math.floor(pct / 25) > Math.floor(lastPct / 25)) {
+        // Plain lines at 25 % steps keep logs short.
         process.stderr.write(`${label}: ${done}/${total} (${pct}%)\n`);
+        lastPct = pct;
       }
-      lastPct = pct;
     },
     end() {
       if (shown) process.stderr.write('\n');

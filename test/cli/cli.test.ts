@@ -169,6 +169,7 @@ describe('progress', () => {
     writeFileSync(join(dir, 'many.json'), JSON.stringify(items));
     const r = gk('content', 'check', dir, '--today', '2026-11-24');
     expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('checking: 60/240 (25%)\nchecking: 120/240 (50%)');
     expect(r.err).toContain('checking: 240/240 (100%)');
     expect(r.err).not.toContain('\r');
     expect(r.out).toContain('240 items, 0 alerts: 0 errors');
