@@ -5,11 +5,10 @@ import { sha256Hex } from '../content/bundle.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
 import { openStoreSafely, StoreCorruptError, deleteStore, type Store } from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
-import { sideloadFiles } from '../sync/sources.ts';
+import { packedFiles, sideloadFiles } from '../sync/sources.ts';
 import { initialStatus, type SyncStatus } from '../sync/status.ts';
 import { describeDuration } from '../sync/time.ts';
 import { ingestFromUrl } from '../sync/bench.ts';
-import { loadStopgapDemo } from '../sync/first-run.ts';
 import { ClockController } from '../display/clock.ts';
 import { AdminGestureController, SyncController } from './controllers.ts';
 import type { StatusMessage } from '../components/gk-status-banner.ts';
@@ -304,19 +303,8 @@ export class GkApp extends LitElement {
       });
       engine.setRecovered(recovered);
       this._alerts = (await store.getMeta('alerts'))?.alerts ?? [];
+      // Starts polling: the first check runs at once.
       await this._sync.run(engine);
-      await engine.checkNow();
-      // Stopgap until the build publishes the signed demo bundle: never show nothing.
-      // (A static host may answer a missing manifest with its index page, not a 404.)
-      if (
-        this._items.length === 0 &&
-        engine.status.activeVersion === null &&
-        engine.status.lastError
-      ) {
-        await loadStopgapDemo(document.baseURI, store);
-        await engine.refreshFromStore();
-        await this._loadContent();
-      }
     } catch (err) {
       this._phase = this._items.length ? 'ready' : 'failed';
       this._error = `无法加载公开信息：${err instanceof Error ? err.message : String(err)}`;
@@ -367,7 +355,13 @@ export class GkApp extends LitElement {
     this._busy = true;
     this._adminMessage = '正在校验并导入内容包…';
     try {
-      await engine.sideload(sideloadFiles(e.detail.files));
+      const [first] = e.detail.files;
+      const packed = e.detail.files.length === 1 && first.name.endsWith('.gkb');
+      await engine.sideload(
+        packed
+          ? packedFiles(new Uint8Array(await first.arrayBuffer()), first.name)
+          : sideloadFiles(e.detail.files),
+      );
       this._adminMessage = `导入成功，当前版本 ${engine.status.activeVersion ?? '无'}。`;
     } catch (err) {
       this._adminMessage = `导入失败：${err instanceof Error ? err.message : String(err)}（继续显示当前内容）`;

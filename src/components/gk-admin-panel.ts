@@ -9,11 +9,11 @@ export interface AdminStatusRow {
 
 /**
  * The minimal PIN-protected admin panel: a PIN form, then the sync status and
- * a sideload picker for a bundle folder. Presentational: the shell checks the
+ * sideload pickers for a packed bundle file (`.gkb`) or a bundle folder. Presentational: the shell checks the
  * PIN and does the work.
  *
  * @fires gk-admin-pin - `{pin}` when a PIN is submitted
- * @fires gk-admin-sideload - `{files: File[]}` when a bundle folder is chosen
+ * @fires gk-admin-sideload - `{files: File[]}` when a `.gkb` file or a bundle folder is chosen
  * @fires gk-admin-check - "check for updates now" was pressed
  * @fires gk-admin-close - the panel should close
  * @csspart dialog - the panel box
@@ -134,7 +134,17 @@ export class GkAdminPanel extends LitElement {
       </dl>
       <div class="row">
         <button ?disabled=${this.busy} @click=${this._onCheck}>立即检查更新</button>
-        <label for="sideload">从文件夹导入内容包：</label>
+        <label for="sideload-file">导入内容包文件（.gkb）：</label>
+        <input
+          id="sideload-file"
+          type="file"
+          accept=".gkb"
+          ?disabled=${this.busy}
+          @change=${this._onFiles}
+        />
+      </div>
+      <div class="row">
+        <label for="sideload">或从文件夹导入：</label>
         <input
           id="sideload"
           type="file"

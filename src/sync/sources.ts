@@ -1,3 +1,5 @@
+import { BundleError } from '../content/bundle.ts';
+import { unpackBundle } from '../content/pack.ts';
 import { SyncError } from './errors.ts';
 import { fetchBytes, type FetchedBytes } from './http.ts';
 import type { BundleSource } from './ingest.ts';
@@ -31,10 +33,7 @@ export function httpSource(manifestUrl: string, options: HttpSourceOptions): Bun
 }
 
 /** A file chosen in the admin panel: a path relative to the bundle root and its contents. */
-export interface SideloadFile {
-  path: string;
-  blob: Blob;
-}
+export type SideloadFile = { path: string; blob: Blob } | { path: string; bytes: Uint8Array };
 
 /**
  * Bundle files chosen from a folder in the admin panel (`webkitdirectory`).
@@ -42,23 +41,24 @@ export interface SideloadFile {
  * manifest does not list.
  */
 export function fileSource(files: readonly SideloadFile[]): BundleSource {
-  const byPath = new Map(files.map((f) => [f.path, f.blob]));
+  const byPath = new Map(files.map((f) => [f.path, f]));
   return {
     list: () => [...byPath.keys()],
     async read(path, limits): Promise<FetchedBytes> {
-      const blob = byPath.get(path);
-      if (!blob) throw new SyncError('not-found', `所选文件夹中缺少 ${path}`, path);
+      const file = byPath.get(path);
+      if (!file) throw new SyncError('not-found', `所选内容包中缺少 ${path}`, path);
+      const size = 'bytes' in file ? file.bytes.length : file.blob.size;
       const limit = Math.min(limits.maxBytes, limits.expectedSize ?? limits.maxBytes);
-      if (blob.size > limit) {
+      if (size > limit) {
         throw new SyncError(
           'oversized',
-          `文件 ${path} 超过大小限制（${blob.size} > ${limit} 字节）`,
+          `文件 ${path} 超过大小限制（${size} > ${limit} 字节）`,
           path,
         );
       }
       return {
         notModified: false,
-        bytes: new Uint8Array(await blob.arrayBuffer()),
+        bytes: 'bytes' in file ? file.bytes : new Uint8Array(await file.blob.arrayBuffer()),
         etag: null,
         date: null,
       };
@@ -76,4 +76,19 @@ export function sideloadFiles(files: readonly File[]): SideloadFile[] {
   const manifest = rel.find((parts) => parts[parts.length - 1] === 'manifest.json');
   const depth = manifest ? manifest.length - 1 : 1;
   return files.map((f, i) => ({ path: rel[i].slice(depth).join('/') || f.name, blob: f }));
+}
+
+/**
+ * The files of a packed bundle (`.gkb`, `src/content/pack.ts`) chosen in the
+ * admin panel; they are then verified exactly like a download.
+ */
+export function packedFiles(packed: Uint8Array, name: string): SideloadFile[] {
+  let files: Map<string, Uint8Array>;
+  try {
+    files = unpackBundle(packed, name);
+  } catch (err) {
+    const reason = err instanceof BundleError ? err.reason : String(err);
+    throw new SyncError('manifest', `内容包文件 ${name} 无法解包：${reason}`, name);
+  }
+  return [...files].map(([path, bytes]) => ({ path, bytes }));
 }

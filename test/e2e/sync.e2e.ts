@@ -12,6 +12,7 @@ import {
   type MakeBundleOptions,
 } from '../helpers/make-bundle.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { packBundle } from '../../src/content/pack.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -126,7 +127,7 @@ describe('sync from a fault-injecting server', () => {
     await checkedScreenshot(page, 'sync-admin-panel');
   });
 
-  it('sideloads a bundle folder through the admin panel with the same verification', async () => {
+  it('sideloads a bundle folder and a .gkb file through the admin panel with the same verification', async () => {
     const panel = page.locator('gk-admin-panel');
     const sideTitle = '从 U 盘导入的测试通知';
     const v3 = makeBundle({
@@ -151,6 +152,19 @@ describe('sync from a fault-injecting server', () => {
         .poll(() => panel.locator('.message').textContent(), { timeout: 15_000 })
         .toContain('导入成功');
       await expect.poll(titles, { timeout: 10_000 }).toContain(sideTitle);
+
+      // The packed form (.gkb) from a USB stick.
+      const gkbTitle = '打包内容包导入的测试通知';
+      const v4 = makeBundle({
+        items: [...v2Items, { ...v1Items[0], id: 'gkb-new', title: { 'zh-Hans': gkbTitle } }],
+        version: 4,
+      });
+      writeFileSync(join(dir, 'v4.gkb'), packBundle(v4.files));
+      await panel.locator('#sideload-file').setInputFiles(join(dir, 'v4.gkb'));
+      await expect
+        .poll(() => panel.locator('.message').textContent(), { timeout: 15_000 })
+        .toContain('当前版本 4');
+      await expect.poll(titles, { timeout: 10_000 }).toContain(gkbTitle);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
