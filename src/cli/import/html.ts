@@ -87,7 +87,9 @@ export function readMetaTable(root: Element): { field: string; value: string; el
       continue;
     let value = '';
     const inline = /^[^:：]*[:：](.*)$/s.exec(own);
-    if (inline && inline[1].trim()) value = inline[1];
+    // `发布日期：2017-06-08  来源：…` holds several pairs: keep the first value only.
+    if (inline && inline[1].trim())
+      value = inline[1].trim().split(/\s+(?=[\p{Script=Han}\s]{2,10}[:：])/u)[0];
     else {
       let cur: Element | null = el;
       while (cur && !value) {
