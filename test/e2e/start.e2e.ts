@@ -105,7 +105,9 @@ describe('the built app', () => {
     await expect
       .poll(async () => (await banner.allTextContents()).join(' '), { timeout: 15_000 })
       .toContain('kiosk-config/no-such-kiosk.json');
-    await expect.poll(() => page.locator('gk-notice-list button').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     await checkedScreenshot(page, 'config-error-fallback');
     await context.close();
   });
