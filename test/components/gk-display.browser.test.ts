@@ -121,6 +121,18 @@ describe('gk-display', () => {
     expect(q('.card h2')!.textContent).to.equal('暂无轮播信息');
   });
 
+  it('uses the shell’s trusted time, advanced by its clock, over a wrong device clock', async () => {
+    // The device clock says 1970; the shell's trusted time says 2025-10-10 10:00 Shanghai.
+    const { el, clock, q } = await display({ start: 0 });
+    el.trustedNow = shanghai('2025-10-10', '10:00');
+    await el.updateComplete;
+    clock.t += 5 * 60_000;
+    el.tick();
+    await el.updateComplete;
+    expect(el.now()).to.equal(shanghai('2025-10-10', '10:05'));
+    expect(q('header time')!.textContent).to.equal('10:05');
+  });
+
   it('runs one heartbeat timer while connected and leaves no timer or listener after removal', async () => {
     const pending = new Set<number>();
     let visibilityListeners = 0;
