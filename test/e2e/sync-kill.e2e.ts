@@ -117,6 +117,9 @@ function pack(bundle: BuiltBundle): Uint8Array {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every Chromium this file started, so afterAll can end any a timed-out test left behind. */
+const started = new Set<ChildProcess>();
+
 /** Chromium in its own process group, so SIGKILL takes every child with it. */
 async function spawnChromium(profile: string): Promise<{ proc: ChildProcess; browser: Browser }> {
   const exe = findChromium();
@@ -136,6 +139,8 @@ async function spawnChromium(profile: string): Promise<{ proc: ChildProcess; bro
     ],
     { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  started.add(proc);
+  proc.once('exit', () => started.delete(proc));
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => {
     if (stderr.length < 4000) stderr += d.toString();
@@ -150,13 +155,22 @@ async function spawnChromium(profile: string): Promise<{ proc: ChildProcess; bro
 
 async function stop(proc: ChildProcess, browser: Browser | null, signal: 'SIGKILL' | 'SIGTERM') {
   if (signal === 'SIGTERM') await browser?.close().catch(() => undefined);
-  try {
-    process.kill(-(proc.pid as number), signal);
-  } catch {
-    // Already gone.
-  }
-  if (proc.exitCode === null && proc.signalCode === null) {
-    await new Promise((r) => proc.once('exit', r));
+  const exited =
+    proc.exitCode !== null || proc.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((r) => proc.once('exit', r));
+  const send = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-(proc.pid as number), sig);
+    } catch {
+      // Already gone.
+    }
+  };
+  send(signal);
+  // A Chromium that ignores SIGTERM for 5 s is killed.
+  if ((await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) === false) {
+    send('SIGKILL');
+    await exited;
   }
 }
 
@@ -250,6 +264,7 @@ describe('browser killed mid-commit', () => {
   }, 300_000);
 
   afterAll(async () => {
+    for (const proc of [...started]) await stop(proc, null, 'SIGKILL');
     await server?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
