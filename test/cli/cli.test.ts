@@ -1,8 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+// Each test spawns the real CLI (a Node start-up plus tsx) several times; on a loaded
+// 2-core machine that takes far longer than the default 20 s.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIX = join(import.meta.dirname, 'fixtures');
