@@ -52,12 +52,13 @@ export class GkDisplay extends LitElement {
       display: grid;
       grid-template-rows: auto minmax(0, 1fr) auto;
       grid-template-columns: minmax(0, 1fr);
-      font-size: 36px;
+      /* 36 px on a 1080-line screen, scaled with the screen so pages keep their layout. */
+      font-size: calc(100vmin / 30);
       transform: translate(var(--gk-shift-x, 0), var(--gk-shift-y, 0));
       transition: transform 2s ease-in-out;
     }
     .screen.portrait {
-      font-size: 40px;
+      font-size: calc(100vmin / 27);
     }
     header {
       display: flex;
