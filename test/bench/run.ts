@@ -83,6 +83,23 @@ async function main(): Promise<number> {
   const machine = await machineInfo(probe);
   await probe.close();
 
+  const file = join(root, 'docs/benchmarks.md');
+  const command = `npm run bench${opts.only.length ? ` -- --only ${opts.only.join(',')}` : ''}`;
+  const writeDocument = (done: AreaReport[], totalSeconds = (performance.now() - t0) / 1000) => {
+    const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    writeFileSync(
+      file,
+      documentMarkdown(
+        machine,
+        new Date().toISOString(),
+        AREAS.map((a) => a.id),
+        done,
+        previous,
+        totalSeconds,
+        command,
+      ),
+    );
+  };
   const selected = opts.only.length ? AREAS.filter((a) => opts.only.includes(a.id)) : AREAS;
   const reports: AreaReport[] = [];
   for (const area of selected) {
@@ -112,6 +129,8 @@ async function main(): Promise<number> {
       measuredAt,
       seconds,
     });
+    // Write after every area, so a run stopped early keeps what it measured.
+    if (opts.write) writeDocument(reports);
   }
   const totalSeconds = (performance.now() - t0) / 1000;
 
@@ -121,21 +140,7 @@ async function main(): Promise<number> {
   );
 
   if (opts.write) {
-    const file = join(root, 'docs/benchmarks.md');
-    const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    const command = `npm run bench${opts.only.length ? ` -- --only ${opts.only.join(',')}` : ''}`;
-    writeFileSync(
-      file,
-      documentMarkdown(
-        machine,
-        new Date().toISOString(),
-        AREAS.map((a) => a.id),
-        reports,
-        previous,
-        totalSeconds,
-        command,
-      ),
-    );
+    writeDocument(reports, totalSeconds);
     process.stdout.write(`wrote docs/benchmarks.md\n`);
   }
   return reports.some((r) => r.result.status === 'failed') ? 1 : 0;

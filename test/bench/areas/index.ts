@@ -9,4 +9,4 @@ import { sync } from './sync.ts';
 import { display } from './display.ts';
 import { cli } from './cli.ts';
 
-export const AREAS: readonly Area[] = [size, start, lighthouseArea, search, cli, sync, display];
+export const AREAS: readonly Area[] = [size, start, lighthouseArea, display, search, cli, sync];

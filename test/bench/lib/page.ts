@@ -7,8 +7,8 @@ export const FIRST_NOTICE_MARK = 'gk-bench-first-notice';
 
 /**
  * Init script (runs before the page's own scripts): on every animation frame it
- * looks for the first card of `gk-notice-list` (or a slide of `gk-display`)
- * inside the app's shadow roots; in the first frame where one exists, it
+ * looks, through every shadow root, for a `gk-notice-list` whose shadow root
+ * has a card, or a `gk-display` whose shadow root has a slide; in the first frame where one exists, it
  * posts a message whose handler runs after that frame's rendering step and
  * sets the mark there. So the mark is "navigation start → first frame with a
  * notice painted", at frame resolution.
@@ -23,9 +23,10 @@ export const FIRST_NOTICE_SCRIPT = `(() => {
     return null;
   };
   const found = () => {
-    const app = document.querySelector('gk-app');
-    if (!app || !app.shadowRoot) return false;
-    return !!deep(app.shadowRoot, 'gk-notice-list li, gk-display [data-item-id], gk-display article');
+    const list = deep(document, 'gk-notice-list');
+    if (list && list.shadowRoot && list.shadowRoot.querySelector('li')) return true;
+    const display = deep(document, 'gk-display');
+    return !!(display && display.shadowRoot && display.shadowRoot.querySelector('gk-slide'));
   };
   const tick = () => {
     if (found()) {
