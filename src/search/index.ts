@@ -97,6 +97,7 @@ export class SearchIndex {
   private readonly charIds = new Map<number, number>();
   private readonly wordIds = new Map<string, number>();
   private readonly idLookup = new Map<string, number[]>();
+  private readonly sortedIdKeys: string[];
   private readonly sylIds = new Map<string, number>();
   private readonly charSyl = new Map<number, number[]>();
   private readonly sylFirst: Uint8Array;
@@ -133,6 +134,7 @@ export class SearchIndex {
         else this.idLookup.set(k, [d]);
       }
     });
+    this.sortedIdKeys = [...this.idLookup.keys()].sort();
     meta.syllables.forEach((s, i) => this.sylIds.set(s, i));
     this.sylFirst = new Uint8Array(meta.syllables.length);
     this.sylInitialLen = new Uint8Array(meta.syllables.length);
@@ -256,10 +258,22 @@ export class SearchIndex {
       const exact = this.idLookup.get(key);
       if (exact) for (const d of exact) this.offer(d, 7, 1, 'id');
       if (key.length >= 6) {
-        for (const [k, docs] of this.idLookup) {
-          if (k !== key && k.startsWith(key)) {
-            for (const d of docs) this.offer(d, 6, key.length / k.length, 'id');
-          }
+        // Sorted keys: the keys starting with what was typed are one contiguous run.
+        let lo = 0;
+        let hi = this.sortedIdKeys.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (this.sortedIdKeys[mid] < key) lo = mid + 1;
+          else hi = mid;
+        }
+        for (
+          let i = lo;
+          i < this.sortedIdKeys.length && this.sortedIdKeys[i].startsWith(key);
+          i++
+        ) {
+          const k = this.sortedIdKeys[i];
+          if (k === key) continue;
+          for (const d of this.idLookup.get(k) ?? []) this.offer(d, 6, key.length / k.length, 'id');
         }
       }
     }
@@ -337,7 +351,8 @@ export class SearchIndex {
       const cov = matched[d] / total;
       let tier: number;
       let kind: MatchKind;
-      if (titleNorm[d].includes(phrase)) {
+      // Every bigram in the title is necessary for the phrase to be there: check the string only then.
+      if (inTitle[d] === total && titleNorm[d].includes(phrase)) {
         tier = 5;
         kind = 'phrase';
       } else if (inTitle[d] === total) {
