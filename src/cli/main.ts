@@ -22,7 +22,10 @@ Usage:
         --headline <text> --text <text> --area <text> --expires <ISO time> [--effective <ISO time>] [--id ID]
   gongkai alert cancel <alert-id> --key <pem> --out <bundle-dir>
   gongkai alert clear --key <pem> --out <bundle-dir>
-  gongkai search <bundle> "<query>" [--json]
+  gongkai search <bundle> "<query>" [--json] [--limit N]
+  gongkai fleet serve --dir <status-dir> [--port 8787] [--host 127.0.0.1]
+  gongkai fleet report <status-dir> [--silent-minutes 120]
+  gongkai watchdog [options]            (see docs/deploy.md: restarts Chromium when the page stops sending heartbeats)
 
 Exit codes: 0 ok · 1 invalid content or verification failed · 2 usage error
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); --json prints one JSON document on stdout.
@@ -51,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/alert.ts')).alertCommand(rest);
       case 'search':
         return await (await import('./commands/search.ts')).searchCommand(rest);
+      case 'fleet':
+        return await (await import('./commands/fleet.ts')).fleetCommand(rest);
+      case 'watchdog':
+        return await (await import('./commands/watchdog.ts')).watchdogCommand(rest);
       default:
         throw new UsageError(`gongkai: unknown command ${cmd}`);
     }
