@@ -149,7 +149,7 @@ export class KioskUpdater {
   }
 
   /** Activates the waiting worker if there is one and nobody is using the kiosk. */
-  private maybeApply(why: 'idle' | 'check' | 'installed'): void {
+  private maybeApply(why: 'idle' | 'check' | 'installed' | 'retry'): void {
     const waiting = this.registration?.waiting;
     // No active worker means a first install: it activates on its own, nothing to reload.
     if (!waiting || !this.registration?.active || this.applying || this.stopped) return;
@@ -163,9 +163,11 @@ export class KioskUpdater {
     this.wb?.messageSkipWaiting();
     this.clock.clearTimeout(this.applyTimer);
     this.applyTimer = this.clock.setTimeout(() => {
-      // The worker was replaced or refused: fall back to waiting for the next moment.
+      // No controllerchange: the worker was replaced or is still busy. Try again
+      // (every APPLY_TIMEOUT_MS while the kiosk stays idle), else at the next check.
       this.applying = false;
       this.refresh();
+      this.maybeApply('retry');
     }, APPLY_TIMEOUT_MS);
   }
 

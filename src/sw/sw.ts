@@ -103,7 +103,21 @@ async function reportInstallFailure(error: unknown): Promise<void> {
   for (const page of pages) page.postMessage({ type: INSTALL_FAILED, reason });
 }
 
+/** The Service Worker Static Routing API (Chromium 123+), not yet in TypeScript's lib. */
+interface RouterInstallEvent extends ExtendableEvent {
+  addRoutes?(
+    rules: { condition: { urlPattern: { pathname: string } }; source: 'network' }[],
+  ): Promise<void>;
+}
+
 self.addEventListener('install', (event) => {
+  // Content traffic (bundles, often long or many requests) bypasses the worker
+  // entirely: no fetch event is ever in flight for it, so it can never hold
+  // back the activation of a new version.
+  const routed = (event as RouterInstallEvent).addRoutes?.([
+    { condition: { urlPattern: { pathname: '*/bundles/*' } }, source: 'network' },
+  ]);
+  if (routed) event.waitUntil(routed.catch(() => undefined));
   // PrecacheController.install calls waitUntil itself; this second waitUntil
   // only adds the report, and rethrows so that the install really fails.
   const installing = precache.install(event);

@@ -8,7 +8,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -23,6 +22,7 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { CSP } from '../../src/pwa/csp.ts';
+import { snapshotDist } from '../pwa/deploys.ts';
 
 function findNginx(): string | null {
   for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'])
@@ -48,12 +48,7 @@ function freePort(): Promise<number> {
 }
 
 /** docs/nginx.conf with the loopback port and the test's root, inside a minimal main config. */
-function nginxConfig(
-  documented: string,
-  port: number,
-  root: string,
-  prefix: string,
-): string {
+function nginxConfig(documented: string, port: number, root: string, prefix: string): string {
   const server = documented
     .replace(/^\s*listen 80;$/m, `    listen 127.0.0.1:${port};`)
     .replace(/^\s*root \/srv\/gongkai\/app;$/m, `    root ${root};`);
@@ -85,6 +80,7 @@ describe.skipIf(!nginx)('the app and bundles served by the documented nginx conf
   let base: string;
   let browser: Browser;
   let objectPath: string;
+  let root: string;
   const stderr: string[] = [];
 
   beforeAll(async () => {
@@ -93,8 +89,7 @@ describe.skipIf(!nginx)('the app and bundles served by the documented nginx conf
     prefix = mkdtempSync(join(tmpdir(), 'gk-nginx-'));
     // nginx's workers drop root privileges (to nobody) and must be able to read the root.
     chmodSync(prefix, 0o755);
-    const root = join(prefix, 'app');
-    cpSync('dist', root, { recursive: true });
+    root = await snapshotDist('dist', join(prefix, 'app'));
     // A small content-addressed bundle beside whatever the build published.
     const body = JSON.stringify({ item: { id: 'e2e' } });
     const sha = createHash('sha256').update(body).digest('hex');
@@ -159,7 +154,7 @@ describe.skipIf(!nginx)('the app and bundles served by the documented nginx conf
   });
 
   it('marks hashed assets and content-addressed bundle objects immutable', async () => {
-    const asset = readdirSync('dist/assets').find((f) => f.endsWith('.js'));
+    const asset = readdirSync(join(root, 'assets')).find((f) => f.endsWith('.js'));
     for (const path of [`assets/${asset}`, objectPath]) {
       const res = await fetch(base + path);
       expect(res.status, path).toBe(200);
@@ -172,7 +167,8 @@ describe.skipIf(!nginx)('the app and bundles served by the documented nginx conf
     const res = await fetch(base + 'assets/missing-0000.js');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-security-policy')).toBe(CSP);
-    expect((await fetch(base + `${asset0()}.map`)).status).toBe(404);
+    const js = readdirSync(join(root, 'assets')).find((f) => f.endsWith('.js'));
+    expect((await fetch(`${base}assets/${js}.map`)).status).toBe(404);
   });
 
   it('runs the kiosk through nginx: worker installed, notices shown, no errors', async () => {
@@ -195,15 +191,10 @@ describe.skipIf(!nginx)('the app and bundles served by the documented nginx conf
       })
       .toBe('activated');
     // Until the build publishes the demo bundle, its 404s are the sync's business, not nginx's.
-    const relevant = existsSync('dist/bundles')
+    const relevant = existsSync(join(root, 'bundles/demo'))
       ? errors
       : errors.filter((e) => !e.includes('/bundles/'));
     expect(relevant, relevant.join('\n')).toEqual([]);
     await page.close();
   });
 });
-
-function asset0(): string {
-  const js = readdirSync('dist/assets').find((f) => f.endsWith('.js'));
-  return `assets/${js}`;
-}

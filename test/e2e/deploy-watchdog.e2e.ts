@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Watchdog, watchdogCommand } from '../../src/cli/commands/watchdog.ts';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.mjs';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
+import { snapshotDist } from '../pwa/deploys.ts';
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -35,8 +36,8 @@ describe('gongkai watchdog', () => {
       throw new Error('dist/ missing: run `npx vite build` first');
     const chromium = findChromium();
     if (!chromium) throw new Error('No Chromium found: run `node test/find-chromium.mjs`.');
-    server = await serveStatic('dist');
     work = mkdtempSync(join(tmpdir(), 'gk-watchdog-'));
+    server = await serveStatic(await snapshotDist('dist', join(work, 'app')));
     port = await freePort();
     dog = new Watchdog(
       {

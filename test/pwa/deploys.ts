@@ -2,7 +2,7 @@
 // without running Vite again: copy dist/, mark index.html with a label, and
 // rewrite the precache manifest injected into sw.js to match (revision and
 // integrity), exactly as a real build would. Faults make a broken deploy.
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -76,4 +76,27 @@ export function makeDeploy(dist: string, out: string, label: string, fault?: Fau
   }
   writeFileSync(swPath, sw.slice(0, start) + JSON.stringify(next) + sw.slice(end));
   return out;
+}
+
+/**
+ * Copies a complete build out of `dist` (which other processes may be
+ * rebuilding right now) into `out`: retries until sw.js lists a precache
+ * manifest and every listed file is there.
+ */
+export async function snapshotDist(dist: string, out: string, attempts = 10): Promise<string> {
+  let problem = '';
+  for (let i = 0; i < attempts; i++) {
+    rmSync(out, { recursive: true, force: true });
+    try {
+      cpSync(dist, out, { recursive: true });
+      const { entries } = findManifest(readFileSync(join(out, 'sw.js'), 'utf8'));
+      const missing = entries.filter((e) => !existsSync(join(out, e.url)));
+      if (missing.length === 0) return out;
+      problem = `missing ${missing.map((e) => e.url).join(', ')}`;
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  throw new Error(`${dist}: no complete build to test (${problem}); run \`npx vite build\``);
 }
