@@ -125,7 +125,7 @@ export function writeContentDir(items: readonly Item[], dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const item of items)
-    writeFileSync(join(dir, `${item.id}.json`), JSON.stringify(item, null, 2));
+    writeFileSync(join(dir, `${item.id}.json`), JSON.stringify(bundleReady(item), null, 2));
 }
 
 /** Sizes of a built bundle directory. */
