@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { Item } from '../content/types.ts';
+import type { Alert, Calendar, Item, Notice } from '../content/types.ts';
 import { sha256Hex } from '../content/bundle.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
 import { openStoreSafely, StoreCorruptError, deleteStore, type Store } from '../data/db.ts';
@@ -17,6 +17,13 @@ import '../components/gk-clock.ts';
 import '../components/gk-notice-list.ts';
 import '../components/gk-status-banner.ts';
 import '../components/gk-admin-panel.ts';
+import '../components/gk-display.ts';
+import '../components/gk-kiosk.ts';
+import type { SearchIndex } from '../search/index.ts';
+import { rotationDecision } from '../display/schedule.ts';
+import { wipeBrowserTraces } from '../display/session.ts';
+import type { SearchHit } from '../components/gk-search-view.ts';
+import { loadBundleExtras, prepareSearch } from './content.ts';
 
 /**
  * The kiosk shell: the only element that talks to services (configuration,
@@ -62,6 +69,24 @@ export class GkApp extends LitElement {
       min-height: 0;
       overflow-y: auto;
     }
+    main.bare {
+      padding: 0;
+      display: flex;
+      flex-direction: column;
+    }
+    main.bare > gk-kiosk,
+    main.bare > gk-display {
+      flex: 1;
+      min-height: 0;
+    }
+    .hot-corner {
+      position: fixed;
+      top: 0;
+      left: 0;
+      width: 120px;
+      height: 120px;
+      z-index: 10;
+    }
     h2 {
       font-size: 1.3em;
       margin: 0 0 1rem;
@@ -88,7 +113,11 @@ export class GkApp extends LitElement {
   @state() private _error = '';
   @state() private _status: SyncStatus = initialStatus(Date.now());
   @state() private _blocked = false;
-  @state() private _alerts: unknown[] = [];
+  @state() private _alerts: Alert[] = [];
+  @state() private _calendar: Calendar | null = null;
+  @state() private _index: SearchIndex | null = null;
+  @state() private _generatedAt = 0;
+  @state() private _visitorActive = false;
   @state() private _admin: 'closed' | 'locked' | 'open' = 'closed';
   @state() private _pinError = '';
   @state() private _adminMessage = '';
@@ -112,32 +141,43 @@ export class GkApp extends LitElement {
 
   override render() {
     const config = this._config;
+    const chrome = this._showChrome();
     return html`
-      <header
-        @pointerdown=${this._gesture.start}
-        @pointerup=${this._gesture.cancel}
-        @pointerleave=${this._gesture.cancel}
-        @pointercancel=${this._gesture.cancel}
-      >
-        <div>
-          <h1>${config?.name ?? '政务公开查阅终端'}</h1>
-          ${config ? html`<p class="location">${config.location}</p>` : nothing}
-        </div>
-        <gk-clock
-          .now=${this._clock.now}
-          time-zone=${config?.timeZone ?? 'Asia/Shanghai'}
-        ></gk-clock>
-      </header>
-      <main>
+      ${
+        chrome
+          ? html`<header
+              @pointerdown=${this._gesture.start}
+              @pointerup=${this._gesture.cancel}
+              @pointerleave=${this._gesture.cancel}
+              @pointercancel=${this._gesture.cancel}
+            >
+              <div>
+                <h1>${config?.name ?? '政务公开查阅终端'}</h1>
+                ${config ? html`<p class="location">${config.location}</p>` : nothing}
+              </div>
+              <gk-clock
+                .now=${this._clock.now}
+                time-zone=${config?.timeZone ?? 'Asia/Shanghai'}
+              ></gk-clock>
+            </header>`
+          : html`<div
+              class="hot-corner"
+              aria-hidden="true"
+              @pointerdown=${this._gesture.start}
+              @pointerup=${this._gesture.cancel}
+              @pointerleave=${this._gesture.cancel}
+              @pointercancel=${this._gesture.cancel}
+            ></div>`
+      }
+      <main class=${chrome ? '' : 'bare'}>
         <gk-status-banner .messages=${this._messages()}></gk-status-banner>
-        ${
-          this._phase === 'ready' && this._items.length > 0
-            ? html`<h2>最新公开信息</h2>
-                <gk-notice-list label="最新公开信息" .items=${this._items}></gk-notice-list>`
-            : nothing
-        }
+        ${this._renderContent()}
       </main>
-      ${this._isDemo() ? html`<div class="watermark" aria-label="演示内容">演示</div>` : nothing}
+      ${
+        chrome && this._isDemo()
+          ? html`<div class="watermark" aria-label="演示内容">演示</div>`
+          : nothing
+      }
       ${
         this._admin === 'closed'
           ? nothing
@@ -156,11 +196,86 @@ export class GkApp extends LitElement {
     `;
   }
 
+  /**
+   * The shell's own header and watermark show while starting, on the touch
+   * screens a visitor uses, and when there is nothing to show; the display
+   * (rotation) has its own header, clock and 演示 mark.
+   */
+  private _showChrome(): boolean {
+    const config = this._config;
+    if (!config || this._phase !== 'ready' || this._items.length === 0) return true;
+    return config.role === 'touch' && this._visitorActive;
+  }
+
+  /** The touch kiosk (with the rotation as its attract loop) or the reading-room display. */
+  private _renderContent() {
+    const config = this._config;
+    if (this._phase !== 'ready' || this._items.length === 0 || !config) return nothing;
+    const display = html`<gk-display
+      slot="attract"
+      .items=${this._items}
+      .alerts=${this._alerts}
+      .config=${config}
+      .calendar=${this._calendar}
+      .trustedNow=${this._trustedNow()}
+      .bundleGeneratedAt=${this._generatedAt}
+      ?demo=${this._isDemo()}
+    ></gk-display>`;
+    if (config.role !== 'touch') return display;
+    return html`<gk-kiosk
+      .items=${this._items}
+      .search=${this._searchFn}
+      .candidates=${this._candidatesFn}
+      .isNoticeActive=${this._noticeActive}
+      .loadConverter=${loadTraditionalConverter}
+      idle-seconds=${config.idle.timeoutSeconds}
+      @gk-session-start=${this._onSessionStart}
+      @gk-session-reset=${this._onSessionReset}
+      >${display}</gk-kiosk
+    >`;
+  }
+
+  private _trustedNow(): number {
+    const t = Date.parse(this._status.trustedNow);
+    return Number.isNaN(t) ? Date.now() : Math.max(t, Date.now());
+  }
+
+  private readonly _searchFn = (query: string): SearchHit[] => this._index?.search(query) ?? [];
+
+  private readonly _candidatesFn = (prefix: string): string[] =>
+    this._index?.candidates(prefix) ?? [];
+
+  /** A 公示 (or any item) is "in its window" when the schedule would rotate it now. */
+  private readonly _noticeActive = (n: Notice): boolean =>
+    rotationDecision(n, {
+      now: this._trustedNow(),
+      timeZone: this._config?.timeZone ?? 'Asia/Shanghai',
+      calendar: this._calendar,
+      rotateByDefault: true,
+    }).rotates;
+
+  private _onSessionStart(): void {
+    this._visitorActive = true;
+  }
+
+  /** The visitor is gone: wipe what the browser kept (components may not touch storage). */
+  private _onSessionReset(): void {
+    this._visitorActive = false;
+    wipeBrowserTraces({
+      sessionStorage: window.sessionStorage,
+      history: window.history,
+      startUrl: location.pathname + location.search,
+    });
+  }
+
   private _messages(): StatusMessage[] {
     const s = this._status;
     const messages: StatusMessage[] = [];
-    for (const a of this._alerts)
-      messages.push({ level: 'error', text: `预警信息：${alertText(a)}` });
+    // Alerts take over the display itself; the banner repeats them only on the touch screens' pages.
+    if (this._config?.role === 'touch') {
+      for (const a of this._alerts)
+        messages.push({ level: 'error', text: `预警信息：${alertText(a)}` });
+    }
     for (const p of this._configProblems) {
       messages.push({
         level: 'error',
@@ -298,11 +413,11 @@ export class GkApp extends LitElement {
         },
         onSwitched: () => void this._loadContent(),
         onAlerts: (alerts) => {
-          this._alerts = alerts;
+          this._alerts = alerts as Alert[];
         },
       });
       engine.setRecovered(recovered);
-      this._alerts = (await store.getMeta('alerts'))?.alerts ?? [];
+      this._alerts = ((await store.getMeta('alerts'))?.alerts ?? []) as Alert[];
       // Starts polling: the first check runs at once.
       await this._sync.run(engine);
     } catch (err) {
@@ -312,10 +427,25 @@ export class GkApp extends LitElement {
     }
   }
 
-  /** Reads the active version from storage and shows it. */
+  /** Reads the active version from storage and shows it, then readies its search index. */
   private async _loadContent(): Promise<void> {
-    const content = await this._store?.loadActive();
-    this._items = sortForDisplay((content?.items ?? []).map((f) => f.item as Item));
+    const store = this._store;
+    if (!store) return;
+    const content = await store.loadActive();
+    if (!content) {
+      this._items = [];
+      return;
+    }
+    const extras = await loadBundleExtras(store, content.record);
+    this._calendar = extras.calendar;
+    this._generatedAt = Date.parse(content.record.generatedAt) || 0;
+    this._items = sortForDisplay(content.items.map((f) => f.item as Item));
+    try {
+      this._index = await prepareSearch(store, content.record, content.items, extras);
+    } catch (err) {
+      // Without an index the kiosk still browses and rotates; search says it found nothing.
+      console.error('[gongkai] search index failed:', err);
+    }
   }
 
   private _openAdmin(): void {
@@ -375,6 +505,12 @@ export class GkApp extends LitElement {
     this._pinError = '';
     this._adminMessage = '';
   }
+}
+
+/** OpenCC Simplified → Traditional (Hong Kong), loaded only when a visitor asks for it. */
+async function loadTraditionalConverter(): Promise<(s: string) => string> {
+  const { Converter } = await import('opencc-js/cn2t');
+  return Converter({ from: 'cn', to: 'hk' });
 }
 
 /** A one-line text for an alert of unknown shape (the display engine owns the full view). */

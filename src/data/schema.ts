@@ -62,6 +62,8 @@ export interface MetaValues {
   timeFloor: { generatedAt: number; httpDate: number };
   /** Sequence of the last accepted alerts file and its alerts. */
   alerts: { sequence: number; issuedAt: string; alerts: unknown[] };
+  /** The serialised search index of one version, so a restart does not rebuild it. */
+  searchIndex: { sourceKey: string; buffer: ArrayBuffer };
 }
 
 /** The one typed schema of the kiosk's database. */

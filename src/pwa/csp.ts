@@ -22,7 +22,9 @@ export const CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
   "require-trusted-types-for 'script'",
-  'trusted-types lit-html gongkai-sw',
+  // lit-html renders templates; dompurify re-sanitises notice bodies; the other two create the
+  // service worker's and the search worker's script URLs (src/pwa, src/app/content.ts).
+  'trusted-types lit-html dompurify gongkai-sw gongkai-worker',
 ].join('; ');
 
 /** Name of the Trusted Types policy that creates the service worker's script URL. */

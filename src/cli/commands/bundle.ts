@@ -17,7 +17,7 @@ import { packBundle, unpackBundle } from '../../content/pack.ts';
 import { parseAlertsFile } from '../../content/alerts.ts';
 import type { Item } from '../../content/types.ts';
 import { listBundleFiles, verifyBundle } from '../../content/verify.ts';
-import { deriveSearchData } from '../../search/derive.ts';
+import { buildCharPinyinTable, deriveSearchData } from '../../search/derive.ts';
 import { listFiles, loadCalendar } from '../content-dir.ts';
 import {
   demoKeys,
@@ -157,6 +157,13 @@ async function build(argv: string[]): Promise<number> {
     for (const p of report.warnings) log(problemLine(p));
     items = report.items.map((n) => n.item);
     extra = [calendarFile(loadCalendar()), taxonomyFile()];
+    // The kiosk matches homophone typos with this table, so it never loads pinyin-pro.
+    extra.push({
+      role: 'search',
+      name: 'char-pinyin',
+      ext: 'json',
+      bytes: new TextEncoder().encode(JSON.stringify(buildCharPinyinTable(items))),
+    });
     // Attachments live in <content-dir>/attachments/ and are matched by sha256.
     const attDir = join(dir, 'attachments');
     const byHash = new Map<string, Uint8Array>();
