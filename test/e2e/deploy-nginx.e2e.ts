@@ -20,7 +20,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, shownCount } from '../helpers/browser.ts';
 import { CSP } from '../../src/pwa/csp.ts';
 import { snapshotDist } from '../pwa/deploys.ts';
 
@@ -182,9 +182,7 @@ describe.skipIf(!nginx)('the app and bundles served by the documented nginx conf
       if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
     });
     await page.goto(base);
-    await expect
-      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
-      .toBeGreaterThan(0);
+    await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect
       .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null), {
         timeout: 15_000,

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.mjs';
-import { checkedScreenshot } from '../helpers/browser.ts';
+import { checkedScreenshot, shownCount } from '../helpers/browser.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 import { makeDeploy, snapshotDist, type Fault } from '../pwa/deploys.ts';
 import type { PwaStatus } from '../../src/pwa/status.ts';
@@ -123,12 +123,10 @@ describe('service worker on an unattended kiosk', () => {
 
   it('installs v1 and shows the content from IndexedDB', async () => {
     await page.goto(server.url);
-    await expect
-      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 60_000 })
-      .toBeGreaterThan(0);
+    await expect.poll(() => shownCount(page), { timeout: 60_000 }).toBeGreaterThan(0);
     // Let the first-run content settle before counting it.
     await page.waitForTimeout(1000);
-    shown = await page.locator('gk-notice-list button').count();
+    shown = await shownCount(page);
     expect(shown).toBeGreaterThan(0);
     await expect
       .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null), {
@@ -148,9 +146,7 @@ describe('service worker on an unattended kiosk', () => {
     expect(response?.headers()['content-security-policy']).toContain(
       "require-trusted-types-for 'script'",
     );
-    await expect
-      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
-      .toBe(shown);
+    await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBe(shown);
     expect(await running()).toBe('v1');
     // Trusted Types hold on the page the worker served offline, too.
     const blocked = await page.evaluate(() => {
@@ -189,9 +185,7 @@ describe('service worker on an unattended kiosk', () => {
         throw new Error(`${String(e)}\n${trace.join('\n')}\nregistration ${JSON.stringify(reg)}`);
       });
     await waitState('current', false);
-    await expect
-      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
-      .toBe(shown);
+    await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBe(shown);
   });
 
   it('converges to the newest of several deploys made without a reload', async () => {

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { readFileSync } from 'node:fs';
-import { checkedScreenshot, launchChromium, servePreview } from '../helpers/browser.ts';
+import {
+  checkedScreenshot,
+  launchChromium,
+  servePreview,
+  shownCount,
+  shownTitles,
+} from '../helpers/browser.ts';
 
 /** Titles of the items in the signed demo bundle that `npm run build` writes to dist/bundles/demo. */
 function bundleTitles(dir = 'dist/bundles/demo'): string[] {
@@ -54,11 +60,8 @@ describe('the built app', () => {
       "require-trusted-types-for 'script'",
     );
 
-    const list = page.locator('gk-notice-list');
-    await expect
-      .poll(() => list.locator('button').count(), { timeout: 15_000 })
-      .toBe(demoTitles.length);
-    const shown = await list.locator('.title').allTextContents();
+    await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBe(demoTitles.length);
+    const shown = await shownTitles(page);
     expect(new Set(shown)).toEqual(new Set(demoTitles));
     expect(shown.join('')).toMatch(/政务公开/);
     // It is the signed bundle, verified and stored, with no error on screen.
@@ -66,8 +69,22 @@ describe('the built app', () => {
       /失败|错误/,
     );
 
-    await expect.poll(() => page.locator('h1').textContent()).toContain('政务公开查阅终端');
-    await expect.poll(() => page.locator('.watermark').textContent()).toBe('演示');
+    // The rotation paints one of them, with the kiosk's name, and the demo mark.
+    await expect
+      .poll(
+        async () =>
+          demoTitles.includes(
+            (await page.locator('gk-slide h2').first().textContent())?.trim() ?? '',
+          ),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(true);
+    await expect
+      .poll(() => page.locator('gk-display header').textContent())
+      .toContain('政务公开查阅终端');
+    await expect.poll(() => page.locator('gk-display .watermark').textContent()).toBe('演示');
 
     // The items came from IndexedDB, not from memory: they survive a reload with the network cut.
     const stored = await page.evaluate(
@@ -88,9 +105,7 @@ describe('the built app', () => {
     expect(stored).toBe(demoTitles.length);
     await page.route('**/bundles/demo/**', (route) => route.abort());
     await page.reload();
-    await expect
-      .poll(() => list.locator('button').count(), { timeout: 15_000 })
-      .toBe(demoTitles.length);
+    await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBe(demoTitles.length);
 
     await checkedScreenshot(page, 'start-1920x1080');
     expect(errors, errors.join('\n')).toEqual([]);
@@ -105,9 +120,7 @@ describe('the built app', () => {
     await expect
       .poll(async () => (await banner.allTextContents()).join(' '), { timeout: 15_000 })
       .toContain('kiosk-config/no-such-kiosk.json');
-    await expect
-      .poll(() => page.locator('gk-notice-list button').count(), { timeout: 15_000 })
-      .toBeGreaterThan(0);
+    await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBeGreaterThan(0);
     await checkedScreenshot(page, 'config-error-fallback');
     await context.close();
   });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.mjs';
-import { checkedScreenshot } from '../helpers/browser.ts';
+import { checkedScreenshot, shownCount } from '../helpers/browser.ts';
 import { startBundleServer, type BundleServer } from '../helpers/bundle-server.ts';
 import { demoItems, makeBundle } from '../helpers/make-bundle.ts';
 
@@ -40,7 +40,7 @@ describe('a corrupted IndexedDB store', () => {
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
     await page.goto(server.url);
-    const count = () => page.locator('gk-notice-list .title').count();
+    const count = () => shownCount(page);
     await expect.poll(count, { timeout: 20_000 }).toBe(items.length);
     await context.close();
 

@@ -2,7 +2,7 @@
 // Each fault: the old content stays on screen and the status names the problem.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkedScreenshot, launchChromium } from '../helpers/browser.ts';
+import { checkedScreenshot, launchChromium, shownTitles } from '../helpers/browser.ts';
 import { startBundleServer, type BundleServer, type Faults } from '../helpers/bundle-server.ts';
 import {
   demoItems,
@@ -47,7 +47,7 @@ describe('sync from a fault-injecting server', () => {
     await server?.close();
   });
 
-  const titles = () => page.locator('gk-notice-list .title').allTextContents();
+  const titles = () => shownTitles(page);
   const banner = async () => (await page.locator('gk-status-banner p').allTextContents()).join(' ');
   const open = () => page.goto(`${server.url}?sync-timeout-ms=1500`);
 

@@ -87,3 +87,25 @@ export async function checkedScreenshot(page: Page, name: string): Promise<strin
     throw new Error(`${path}: content overflows the viewport: ${overflow.slice(0, 5).join('; ')}`);
   return path;
 }
+
+/**
+ * Titles of the items the shell is showing: the items handed to the screen's
+ * `<gk-display>` (the rotation, which is also the touch kiosk's attract loop).
+ * Empty while nothing is shown.
+ */
+export async function shownTitles(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Shown = { kind: string; title?: { 'zh-Hans': string }; itemName?: { 'zh-Hans': string } };
+    const app = document.querySelector('gk-app');
+    const display = app?.shadowRoot?.querySelector('gk-display') as
+      (Element & { items?: Shown[] }) | null | undefined;
+    return (display?.items ?? []).map(
+      (i) => (i.kind === 'notice' ? i.title?.['zh-Hans'] : i.itemName?.['zh-Hans']) ?? '',
+    );
+  });
+}
+
+/** The number of items the shell is showing (see {@link shownTitles}). */
+export async function shownCount(page: Page): Promise<number> {
+  return (await shownTitles(page)).length;
+}
