@@ -248,7 +248,7 @@ describe('bundle build', () => {
     };
     expect(m.version).toBe(1);
     expect(m.itemCount).toBe(2);
-    expect(m.files.map((f) => f.role).sort()).toEqual(['calendar', 'taxonomy']);
+    expect(m.files.map((f) => f.role).sort()).toEqual(['calendar', 'search', 'taxonomy']);
     expect(readFileSync(join(bundle, 'manifest.sig'), 'utf8').trim()).toMatch(
       /^[A-Za-z0-9_-]{86}$/,
     );
