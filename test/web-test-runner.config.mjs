@@ -75,7 +75,12 @@ export default {
   ],
   browsers: [
     chromeLauncher({
-      launchOptions: { executablePath, headless: true, args: CHROMIUM_ARGS },
+      // Reduced motion: axe must not judge colours halfway through an entrance animation.
+      launchOptions: {
+        executablePath,
+        headless: true,
+        args: [...CHROMIUM_ARGS, '--force-prefers-reduced-motion'],
+      },
     }),
   ],
   testFramework: { config: { timeout: 20_000 } },

@@ -79,6 +79,9 @@ function workerScriptUrl(url: string): string {
   return workerPolicy.createScriptURL(url) as unknown as string;
 }
 
+/** Above this many items the index is built in a worker. */
+const WORKER_THRESHOLD = 2000;
+
 /** Builds the index in a Web Worker so the screen stays responsive; falls back to this thread. */
 async function buildInWorker(
   docs: ReturnType<typeof toSearchDoc>[],
@@ -131,13 +134,16 @@ export async function prepareSearch(
     synonyms: extras.synonyms,
     sourceKey,
   };
-  let buffer: ArrayBuffer;
-  try {
-    buffer = await buildInWorker(docs, options);
-  } catch (err) {
-    console.warn('[gongkai] search worker unavailable, building on the page:', err);
-    buffer = serializeIndex(buildIndex(docs, options));
+  let buffer: ArrayBuffer | null = null;
+  // A small bundle indexes in a few milliseconds: starting a worker would cost more.
+  if (docs.length > WORKER_THRESHOLD) {
+    try {
+      buffer = await buildInWorker(docs, options);
+    } catch (err) {
+      console.warn('[gongkai] search worker unavailable, building on the page:', err);
+    }
   }
+  buffer ??= serializeIndex(buildIndex(docs, options));
   await store.setMeta('searchIndex', { sourceKey, buffer: buffer.slice(0) });
   return deserializeIndex(buffer);
 }
