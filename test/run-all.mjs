@@ -70,7 +70,7 @@ const steps = [
     budget: 300,
     counts: 'test-output/vitest-e2e.json',
     // The short versions of the long runs (npm run test:reliability runs 200 kills, 72 hours).
-    env: { KILL_TRIALS: process.env.KILL_TRIALS ?? '5' },
+    env: { KILL_TRIALS: process.env.KILL_TRIALS ?? '4' },
   },
 ];
 
