@@ -5,7 +5,8 @@
  */
 import { isIsoDate } from './calendar.ts';
 
-const CN_DIGITS: Record<string, number> = {
+/** Chinese numerals (and the look-alikes found in dates) → digits. */
+export const CN_DIGITS: Readonly<Record<string, number>> = {
   〇: 0,
   '○': 0,
   零: 0,

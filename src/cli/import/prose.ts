@@ -3,7 +3,7 @@
  * line, the closing signature (issuer + date) and task rows, in the three
  * shapes found in the seeds. Pure functions over paragraphs.
  */
-import { parseDate } from '../../content/normalize.ts';
+import { CN_DIGITS, parseDate } from '../../content/normalize.ts';
 import type { TaskRow } from '../../content/types.ts';
 import { matchTaskColumn, type TaskField } from './columns.ts';
 import { collapseCjkSpaces, DOC_NO_LIKE } from './repair.ts';
@@ -14,24 +14,12 @@ export interface Para {
   line: number;
 }
 
-const CN_NUM: Readonly<Record<string, number>> = {
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-
 /** `一` … `九十九` as a number; NaN otherwise. */
 export function cnNumber(text: string): number {
   const m = /^([一二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(text);
   if (!m || !text || (m[1] && !m[2] && m[3])) return NaN;
-  if (!m[2]) return CN_NUM[m[1]];
-  return (m[1] ? CN_NUM[m[1]] : 1) * 10 + (m[3] ? CN_NUM[m[3]] : 0);
+  if (!m[2]) return CN_DIGITS[m[1]];
+  return (m[1] ? CN_DIGITS[m[1]] : 1) * 10 + (m[3] ? CN_DIGITS[m[3]] : 0);
 }
 
 /** Splits text into trimmed, non-empty paragraphs (one per line). */
