@@ -38,6 +38,10 @@ const UPGRADES: ((db: AnyDB, tx: AnyUpgradeTx) => void)[] = [
     for (const key of ['active', 'previous', 'highestVersion']) void meta.delete(key);
     db.createObjectStore('objects', { keyPath: 'sha256' });
   },
+  // 2 → 3: anonymous view and search counts (src/data/stats.ts); content is untouched.
+  (db) => {
+    db.createObjectStore('stats', { keyPath: 'id' });
+  },
 ];
 
 /** Callbacks for the lifecycle events of the database. */

@@ -66,13 +66,36 @@ export interface MetaValues {
   searchIndex: { sourceKey: string; buffer: ArrayBuffer };
 }
 
+/** What an anonymous count counts (src/data/stats.ts). */
+export type StatKind = 'view' | 'search' | 'zero';
+
+/**
+ * One anonymous counter for one day: views of an item, searches, or searches
+ * that found nothing (keyed by the normalised query). Never tied to a session
+ * or to a time finer than the day.
+ */
+export interface StatRecord {
+  /** `${day}|${kind}|${key}`: sorts by day, so a day range is a key range. */
+  id: string;
+  /** Local date (YYYY-MM-DD) in the kiosk's time zone. */
+  day: string;
+  kind: StatKind;
+  /** Item id (view), '' (search), normalised query text (zero). */
+  key: string;
+  count: number;
+}
+
 /** The one typed schema of the kiosk's database. */
 export interface GongkaiDB extends DBSchema {
   meta: { key: keyof MetaValues; value: MetaValues[keyof MetaValues] };
   versions: { key: number; value: VersionRecord };
   objects: { key: string; value: StoredObject };
+  stats: { key: string; value: StatRecord };
 }
 
 export const DB_NAME = 'gongkai';
-/** 1: first schema (items per version). 2: content-addressed objects shared between versions. */
-export const DB_VERSION = 2;
+/**
+ * 1: first schema (items per version). 2: content-addressed objects shared between versions.
+ * 3: anonymous counts (`stats`).
+ */
+export const DB_VERSION = 3;

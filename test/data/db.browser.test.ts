@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import {
+  DB_VERSION,
   openStore,
   openStoreSafely,
   StoreCorruptError,
@@ -143,8 +144,13 @@ describe('Store (real IndexedDB in Chromium)', () => {
     await store.commitVersion(record(1, [{ id: 'a', o: a }]), [a]);
     expect(await ids(store)).to.deep.equal(['a']);
     store.close();
-    const raw = await rawOpen(name, 2);
-    expect([...raw.objectStoreNames].sort()).to.deep.equal(['meta', 'objects', 'versions']);
+    const raw = await rawOpen(name, DB_VERSION);
+    expect([...raw.objectStoreNames].sort()).to.deep.equal([
+      'meta',
+      'objects',
+      'stats',
+      'versions',
+    ]);
     raw.close();
   });
 
