@@ -7,15 +7,32 @@ export interface AdminStatusRow {
   value: string;
 }
 
+/** Anonymous counts over a period, as the admin panel shows them (see src/data/stats.ts). */
+export interface AdminCounts {
+  /** The period, in words, e.g. "2026-01-01 至 2026-11-24". */
+  period: string;
+  totals: { views: number; searches: number; zeroResults: number };
+  /** Most viewed items, with their titles. */
+  views: { id: string; title: string; count: number }[];
+  /** Searches that found nothing: what visitors look for and cannot find. */
+  zeroQueries: { query: string; count: number }[];
+}
+
+/** What an export button asks for. */
+export type AdminExportKind = 'stats' | 'proof';
+
 /**
- * The minimal PIN-protected admin panel: a PIN form, then the sync status and
- * sideload pickers for a packed bundle file (`.gkb`) or a bundle folder. Presentational: the shell checks the
- * PIN and does the work.
+ * The PIN-protected admin panel: a PIN form, then the sync status, sideload
+ * pickers for a packed bundle file (`.gkb`) or a bundle folder, anonymous view
+ * and search counts (with the searches that found nothing), CSV exports of the
+ * counts and of the proof-of-display log, and diagnostics. Presentational: the
+ * shell checks the PIN and does the work.
  *
  * @fires gk-admin-pin - `{pin}` when a PIN is submitted
  * @fires gk-admin-sideload - `{files: File[]}` when a `.gkb` file or a bundle folder is chosen
  * @fires gk-admin-check - "check for updates now" was pressed
  * @fires gk-admin-close - the panel should close
+ * @fires gk-admin-export - `{kind: 'stats' | 'proof'}`: save counts or the proof-of-display log as CSV
  * @csspart dialog - the panel box
  */
 @customElement('gk-admin-panel')
@@ -88,6 +105,28 @@ export class GkAdminPanel extends LitElement {
     .message {
       margin: 0.75rem 0 0;
     }
+    h3 {
+      margin: 1.25rem 0 0.5rem;
+      font-size: 1.2rem;
+    }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    th,
+    td {
+      border: 1px solid #8a8a8a;
+      padding: 0.2rem 0.5rem;
+      text-align: start;
+      vertical-align: top;
+    }
+    td.n {
+      text-align: end;
+      font-variant-numeric: tabular-nums;
+    }
+    .muted {
+      color: #4a4a4a;
+    }
   `;
 
   /** True once the shell accepted the PIN. */
@@ -100,6 +139,12 @@ export class GkAdminPanel extends LitElement {
   @property() message = '';
   /** True while a check or a sideload runs. */
   @property({ type: Boolean }) busy = false;
+  /** Anonymous counts to show once unlocked (null while loading or unavailable). */
+  @property({ attribute: false }) counts: AdminCounts | null = null;
+  /** Diagnostics lines (app, device, storage, screens). */
+  @property({ attribute: false }) diagnostics: AdminStatusRow[] = [];
+  /** Entries in the proof-of-display log (the export button says how many). */
+  @property({ type: Number, attribute: 'proof-count' }) proofCount = 0;
 
   @query('#pin') private _pin?: HTMLInputElement;
 
@@ -154,7 +199,94 @@ export class GkAdminPanel extends LitElement {
           @change=${this._onFiles}
         />
       </div>
-      ${this.message ? html`<p class="message" role="status">${this.message}</p>` : nothing}`;
+      ${this.message ? html`<p class="message" role="status">${this.message}</p>` : nothing}
+      ${this._renderCounts()}
+      <div class="row">
+        <button data-export="stats" @click=${this._onExport}>导出统计（CSV）</button>
+        <button data-export="proof" @click=${this._onExport}>
+          导出播放记录（CSV，${this.proofCount} 条）
+        </button>
+      </div>
+      ${
+        this.diagnostics.length
+          ? html`<h3>诊断信息</h3>
+              <dl class="diagnostics">
+                ${this.diagnostics.map(
+                  (r) =>
+                    html`<dt>${r.label}</dt>
+                      <dd>${r.value}</dd>`,
+                )}
+              </dl>`
+          : nothing
+      }`;
+  }
+
+  private _renderCounts() {
+    const c = this.counts;
+    if (!c)
+      return html`<h3>使用统计</h3>
+        <p class="muted">统计加载中…</p>`;
+    return html`<h3>使用统计（匿名，按日汇总）</h3>
+      <p class="muted">${c.period}</p>
+      <dl class="totals">
+        <dt>查看次数</dt>
+        <dd>${c.totals.views}</dd>
+        <dt>搜索次数</dt>
+        <dd>${c.totals.searches}</dd>
+        <dt>无结果搜索</dt>
+        <dd>${c.totals.zeroResults}</dd>
+      </dl>
+      <h3>查看最多</h3>
+      ${
+        c.views.length
+          ? html`<table class="views">
+              <thead>
+                <tr>
+                  <th scope="col">标题</th>
+                  <th scope="col">次数</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${c.views.map(
+                  (v) =>
+                    html`<tr>
+                      <td>${v.title || v.id}</td>
+                      <td class="n">${v.count}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : html`<p class="muted">暂无</p>`
+      }
+      <h3>未找到结果的搜索（群众想找而找不到的）</h3>
+      ${
+        c.zeroQueries.length
+          ? html`<table class="zero">
+              <thead>
+                <tr>
+                  <th scope="col">搜索词</th>
+                  <th scope="col">次数</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${c.zeroQueries.map(
+                  (z) =>
+                    html`<tr>
+                      <td>${z.query}</td>
+                      <td class="n">${z.count}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : html`<p class="muted">暂无</p>`
+      }`;
+  }
+
+  private _onExport(e: Event): void {
+    const kind = (e.currentTarget as HTMLElement).dataset.export as AdminExportKind;
+    this.dispatchEvent(
+      new CustomEvent('gk-admin-export', { detail: { kind }, bubbles: true, composed: true }),
+    );
   }
 
   private _onPin(e: Event): void {

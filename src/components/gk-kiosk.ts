@@ -53,6 +53,21 @@ export class ItemOpenEvent extends Event {
   }
 }
 
+/**
+ * A visitor finished a search: they opened a result, left the search screen,
+ * or walked away. Fired once per typed query (not per keystroke), for the
+ * anonymous search counts; `resultCount` 0 marks a search that found nothing.
+ */
+export class SearchDoneEvent extends Event {
+  static readonly eventName = 'gk-search-done';
+  constructor(
+    readonly query: string,
+    readonly resultCount: number,
+  ) {
+    super(SearchDoneEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** Converts Simplified text to Traditional (OpenCC cn → hk). */
 export type Converter = (s: string) => string;
 
@@ -66,6 +81,7 @@ export type Converter = (s: string) => string;
  * @fires gk-session-start - a visitor touched the attract loop ({@link SessionStartEvent})
  * @fires gk-session-reset - the session was wiped ({@link SessionResetEvent})
  * @fires gk-item-open - an item was opened ({@link ItemOpenEvent})
+ * @fires gk-search-done - a typed query was finished with ({@link SearchDoneEvent})
  */
 @customElement('gk-kiosk')
 export class GkKiosk extends LitElement {
@@ -160,6 +176,8 @@ export class GkKiosk extends LitElement {
   private _idle: IdleController | null = null;
   private _idleMs = 0;
   private _speech: SpeechController | null = null;
+  /** The typed query not yet reported as a finished search (forgotten once reported). */
+  private _unreported = '';
 
   /** The current session (read-only copy, for the shell and tests). */
   get session(): VisitorSession {
@@ -172,6 +190,7 @@ export class GkKiosk extends LitElement {
    * loop and fires `gk-session-reset` so the shell can wipe sessionStorage.
    */
   resetSession(reason: ResetReason = 'manual'): void {
+    this._reportSearch();
     this._speech?.stop();
     this._session = freshSession(this.defaults, 'attract');
     this._message = '';
@@ -194,6 +213,7 @@ export class GkKiosk extends LitElement {
     const item = this.items.find((i) => i.id === id);
     if (!item) return;
     const from = this._session.screen === 'search' ? 'search' : 'home';
+    if (from === 'search') this._reportSearch();
     this._set({ screen: item.kind, openItemId: item.id, returnTo: from });
     if (this._main) this._main.scrollTop = 0;
     this.dispatchEvent(new ItemOpenEvent(item.id));
@@ -341,7 +361,22 @@ export class GkKiosk extends LitElement {
     this._session = { ...this._session, ...patch };
   }
 
+  /** Reports the typed query once as a finished search (for anonymous counts). */
+  private _reportSearch() {
+    const query = this._unreported.trim();
+    this._unreported = '';
+    if (!query) return;
+    let count = 0;
+    try {
+      count = this.search(query).length;
+    } catch {
+      // A failing search found nothing, which is what the count should say.
+    }
+    this.dispatchEvent(new SearchDoneEvent(query, count));
+  }
+
   private _onHome() {
+    if (this._session.screen === 'search') this._reportSearch();
     this._set({ screen: 'home', openItemId: null });
   }
 
@@ -367,6 +402,7 @@ export class GkKiosk extends LitElement {
   }
 
   private _onQuery(e: QueryChangeEvent) {
+    this._unreported = e.query;
     this._set({ query: e.query });
   }
 
@@ -415,5 +451,6 @@ declare global {
     'gk-session-reset': SessionResetEvent;
     'gk-session-start': SessionStartEvent;
     'gk-item-open': ItemOpenEvent;
+    'gk-search-done': SearchDoneEvent;
   }
 }

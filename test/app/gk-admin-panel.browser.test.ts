@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/components/gk-admin-panel.ts';
-import type { GkAdminPanel } from '../../src/components/gk-admin-panel.ts';
+import type { AdminCounts, GkAdminPanel } from '../../src/components/gk-admin-panel.ts';
 
 describe('gk-admin-panel', () => {
   it('asks for a PIN and reports it, without showing the status yet', async () => {
@@ -54,5 +54,53 @@ describe('gk-admin-panel', () => {
   it('disables the actions while busy', async () => {
     const el = await fixture<GkAdminPanel>(html`<gk-admin-panel unlocked busy></gk-admin-panel>`);
     expect(el.shadowRoot!.querySelector<HTMLInputElement>('#sideload')!.disabled).to.equal(true);
+  });
+
+  it('shows the anonymous counts, the searches that found nothing, diagnostics, and asks for CSV exports', async () => {
+    const counts: AdminCounts = {
+      period: '2026-01-01 至 2026-11-24',
+      totals: { views: 12, searches: 9, zeroResults: 4 },
+      views: [{ id: 'n-1', title: '政务公开工作计划', count: 7 }],
+      zeroQueries: [{ query: '养老金领取', count: 3 }],
+    };
+    const el = await fixture<GkAdminPanel>(
+      html`<gk-admin-panel
+        unlocked
+        .counts=${counts}
+        .diagnostics=${[{ label: '屏幕', value: '1920×1080' }]}
+        proof-count="42"
+      ></gk-admin-panel>`,
+    );
+    await expect(el).to.be.accessible();
+    const root = el.shadowRoot!;
+    expect(root.querySelector('.totals')!.textContent).to.match(
+      /查看次数\s*12[\s\S]*无结果搜索\s*4/,
+    );
+    expect(root.querySelector('table.views')!.textContent).to.contain('政务公开工作计划');
+    expect(root.querySelector('table.zero')!.textContent).to.match(/养老金领取\s*3/);
+    expect(root.querySelector('.diagnostics')!.textContent).to.contain('1920×1080');
+    const exportButton = (kind: string) =>
+      root.querySelector<HTMLButtonElement>(`button[data-export="${kind}"]`)!;
+    expect(exportButton('proof').textContent).to.contain('42');
+    for (const kind of ['stats', 'proof']) {
+      const ev = oneEvent(el, 'gk-admin-export');
+      exportButton(kind).click();
+      expect((await ev).detail).to.deep.equal({ kind });
+    }
+  });
+
+  it('says when there are no counts yet', async () => {
+    const el = await fixture<GkAdminPanel>(html`<gk-admin-panel unlocked></gk-admin-panel>`);
+    expect(el.shadowRoot!.textContent).to.contain('统计加载中');
+    el.counts = {
+      period: '今天',
+      totals: { views: 0, searches: 0, zeroResults: 0 },
+      views: [],
+      zeroQueries: [],
+    };
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    expect(el.shadowRoot!.querySelector('table')).to.equal(null);
+    expect(el.shadowRoot!.textContent).to.contain('暂无');
   });
 });

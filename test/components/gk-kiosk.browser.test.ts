@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/components/gk-kiosk.ts';
-import type { GkKiosk, SessionResetEvent } from '../../src/components/gk-kiosk.ts';
+import type { GkKiosk, SearchDoneEvent, SessionResetEvent } from '../../src/components/gk-kiosk.ts';
 import { SettingsChangeEvent } from '../../src/components/gk-settings-bar.ts';
 import { KIOSK_DEFAULT_SETTINGS, type VisitorSettings } from '../../src/display/session.ts';
 import type { Notice } from '../../src/content/types.ts';
@@ -181,6 +181,43 @@ describe('gk-kiosk', () => {
     expect(sv.shadowRoot!.querySelector('input')!.value).to.equal('');
     expect(sv.shadowRoot!.querySelectorAll('[part="result"]').length).to.equal(0);
     expect($<HTMLElement>(el, 'main').scrollTop).to.equal(0);
+  });
+
+  it('fires gk-search-done once per typed query (not per key), with the result count', async () => {
+    const { el } = await mount();
+    const done: [string, number][] = [];
+    el.addEventListener('gk-search-done', (e: SearchDoneEvent) =>
+      done.push([e.query, e.resultCount]),
+    );
+    el.startSession();
+    await el.updateComplete;
+    await navTo(el, '搜索');
+    await typeKeys(el, 'g', 'k');
+    expect(done).to.deep.equal([]);
+    const gkHits = fakeSearch()('gk').length;
+    expect(gkHits).to.be.greaterThan(0);
+    // Opening a result finishes the search; going back and opening another does not count again.
+    view(el, 'gk-search-view')
+      .shadowRoot!.querySelector<HTMLButtonElement>('[data-id="n-plan"]')!
+      .click();
+    await el.updateComplete;
+    expect(done).to.deep.equal([['gk', gkHits]]);
+    await navTo(el, '返回');
+    await el.updateComplete;
+    view(el, 'gk-search-view')
+      .shadowRoot!.querySelector<HTMLButtonElement>('[data-id="n-plan"]')!
+      .click();
+    await el.updateComplete;
+    expect(done).to.have.length(1);
+    // The query is kept on the search screen; extended until it finds nothing, then abandoned:
+    // reported at the reset, with 0.
+    await navTo(el, '搜索');
+    await typeKeys(el, 'q', 'x', '7');
+    el.resetSession('idle');
+    expect(done).to.deep.equal([
+      ['gk', gkHits],
+      ['gkqx7', 0],
+    ]);
   });
 
   it('resets after the configured idle time without input, and not before', async () => {
