@@ -12,7 +12,10 @@ import { ingestFromUrl } from '../sync/bench.ts';
 import { ClockController } from '../display/clock.ts';
 import { AdminGestureController, SyncController } from './controllers.ts';
 import type { StatusMessage } from '../components/gk-status-banner.ts';
-import type { AdminStatusRow } from '../components/gk-admin-panel.ts';
+import type { AdminCounts, AdminExportKind, AdminStatusRow } from '../components/gk-admin-panel.ts';
+import type { ItemOpenEvent, SearchDoneEvent } from '../components/gk-kiosk.ts';
+import { CountsController, saveCsv } from './counts.ts';
+import { itemTitle } from '../content/types.ts';
 import '../components/gk-clock.ts';
 import '../components/gk-notice-list.ts';
 import '../components/gk-status-banner.ts';
@@ -122,11 +125,14 @@ export class GkApp extends LitElement {
   @state() private _pinError = '';
   @state() private _adminMessage = '';
   @state() private _busy = false;
+  @state() private _adminCounts: AdminCounts | null = null;
 
   private _store: Store | null = null;
   private readonly _clock = new ClockController(this);
   private readonly _sync = new SyncController(this);
   private readonly _gesture = new AdminGestureController(this, () => this._openAdmin());
+  /** Anonymous counts and the proof-of-display log. */
+  private readonly _counts = new CountsController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -187,6 +193,10 @@ export class GkApp extends LitElement {
               .rows=${this._adminRows()}
               .message=${this._adminMessage}
               ?busy=${this._busy}
+              .counts=${this._adminCounts}
+              .diagnostics=${this._admin === 'open' ? this._diagnostics() : []}
+              proof-count=${this._counts.proof.size}
+              @gk-admin-export=${this._onExport}
               @gk-admin-pin=${this._onPin}
               @gk-admin-check=${this._onCheckNow}
               @gk-admin-sideload=${this._onSideload}
@@ -220,6 +230,7 @@ export class GkApp extends LitElement {
       .trustedNow=${this._trustedNow()}
       .bundleGeneratedAt=${this._generatedAt}
       ?demo=${this._isDemo()}
+      @gk-slide-shown=${this._counts.onSlideShown}
     ></gk-display>`;
     if (config.role !== 'touch') return display;
     return html`<gk-kiosk
@@ -231,6 +242,8 @@ export class GkApp extends LitElement {
       idle-seconds=${config.idle.timeoutSeconds}
       @gk-session-start=${this._onSessionStart}
       @gk-session-reset=${this._onSessionReset}
+      @gk-item-open=${this._onItemOpen}
+      @gk-search-done=${this._onSearchDone}
       >${display}</gk-kiosk
     >`;
   }
@@ -253,6 +266,73 @@ export class GkApp extends LitElement {
       calendar: this._calendar,
       rotateByDefault: true,
     }).rotates;
+
+  private _onItemOpen(e: ItemOpenEvent): void {
+    this._counts.view(e.itemId);
+  }
+
+  private _onSearchDone(e: SearchDoneEvent): void {
+    this._counts.search(e.query, e.resultCount);
+  }
+
+  private readonly _titleOf = (id: string): string => {
+    const item = this._items.find((i) => i.id === id);
+    return item ? itemTitle(item) : '';
+  };
+
+  private async _onExport(e: CustomEvent<{ kind: AdminExportKind }>): Promise<void> {
+    const id = this._config?.id ?? 'kiosk';
+    const day = new Date(this._trustedNow()).toISOString().slice(0, 10);
+    try {
+      if (e.detail.kind === 'proof') {
+        saveCsv(`gongkai-${id}-proof-${day}.csv`, this._counts.proofCsv());
+        this._adminMessage = `已导出播放记录 ${this._counts.proof.size} 条。`;
+      } else {
+        saveCsv(`gongkai-${id}-stats-${day}.csv`, await this._counts.statsCsv(this._titleOf));
+        this._adminMessage = '已导出使用统计。';
+      }
+    } catch (err) {
+      this._adminMessage = `导出失败：${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  /** What staff need when a screen misbehaves, in one place. */
+  private _diagnostics(): AdminStatusRow[] {
+    const config = this._config;
+    const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+    const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const uptimeMin = Math.round(performance.now() / 60_000);
+    return [
+      {
+        label: '终端配置',
+        value: config ? `${config.id}（${config.role}，${config.orientation}）` : '未加载',
+      },
+      {
+        label: '屏幕',
+        value: `${screen.width}×${screen.height}，窗口 ${innerWidth}×${innerHeight}，像素比 ${devicePixelRatio}`,
+      },
+      { label: '浏览器', value: navigator.userAgent },
+      { label: '网络', value: navigator.onLine ? '在线' : '离线' },
+      {
+        label: '时区',
+        value: `${config?.timeZone ?? 'Asia/Shanghai'}（设备：${deviceZone}）`,
+      },
+      { label: '页面运行', value: `${Math.floor(uptimeMin / 60)} 小时 ${uptimeMin % 60} 分` },
+      {
+        label: '内存（JS 堆）',
+        value: mem ? `${(mem.usedJSHeapSize / 1e6).toFixed(1)} MB` : '未知',
+      },
+      { label: '搜索索引', value: this._index ? '就绪' : '未就绪（仅可浏览）' },
+      {
+        label: '离线程序',
+        value: navigator.serviceWorker?.controller ? '已由 Service Worker 接管' : '未接管',
+      },
+      {
+        label: '播放记录',
+        value: `${this._counts.proof.size} 条（最多 ${this._counts.proof.capacity} 条）`,
+      },
+    ];
+  }
 
   private _onSessionStart(): void {
     this._visitorActive = true;
@@ -396,6 +476,7 @@ export class GkApp extends LitElement {
         this._items = [];
       }
       this._phase = 'ready';
+      this._counts.attach(store.name, config.timeZone, () => this._trustedNow());
       if (new URLSearchParams(location.search).has('bench')) {
         window.gongkaiBench = { ingestFromUrl };
       }
@@ -415,6 +496,7 @@ export class GkApp extends LitElement {
         onAlerts: (alerts) => {
           this._alerts = alerts as Alert[];
         },
+        fleetExtras: () => ({ ...this._counts.fleetExtras() }),
       });
       engine.setRecovered(recovered);
       this._alerts = ((await store.getMeta('alerts'))?.alerts ?? []) as Alert[];
@@ -462,6 +544,10 @@ export class GkApp extends LitElement {
     if (hash === expected) {
       this._admin = 'open';
       this._pinError = '';
+      this._adminCounts = null;
+      void this._counts.adminCounts(this._titleOf).then((c) => {
+        if (this._admin === 'open') this._adminCounts = c;
+      });
     } else {
       this._pinError = '密码错误。';
     }
@@ -504,6 +590,8 @@ export class GkApp extends LitElement {
     this._admin = 'closed';
     this._pinError = '';
     this._adminMessage = '';
+    // Today's counts (with today's zero-result queries) leave the page's memory with the panel.
+    this._adminCounts = null;
   }
 }
 
