@@ -12,6 +12,14 @@ import { BundleError, isSafePath } from './bundle.ts';
 
 const MAGIC = new TextEncoder().encode('GKBPACK1');
 
+/**
+ * Name of the packed copy that `gongkai bundle build` publishes beside
+ * `manifest.json`. A kiosk syncing most of a bundle fetches it in one request
+ * instead of one request per file; it is not signed, because every entry it
+ * takes from it is checked against the signed listing (size and SHA-256).
+ */
+export const PACK_FILE = 'bundle.gkb';
+
 /** Packs files (path → bytes) into one `.gkb` byte array, paths sorted. */
 export function packBundle(files: ReadonlyMap<string, Uint8Array>): Uint8Array {
   const paths = [...files.keys()].sort();
@@ -59,7 +67,9 @@ export function unpackBundle(packed: Uint8Array, name = 'bundle.gkb'): Map<strin
   } catch {
     fail('header is not UTF-8 JSON');
   }
-  const list = (header as { files?: unknown }).files;
+  // `null` and other non-objects are valid JSON too.
+  const list =
+    typeof header === 'object' && header !== null ? (header as { files?: unknown }).files : null;
   if (!Array.isArray(list)) return fail('header has no file list');
   const files = new Map<string, Uint8Array>();
   let at = start + headerLen;

@@ -78,7 +78,14 @@ export async function fetchBytes(
         file,
       );
     }
-    const bytes = await readCapped(res, file, limit, () => timedOut, controller);
+    const bytes = await readCapped(
+      res,
+      file,
+      limit,
+      () => timedOut,
+      controller,
+      Number.isNaN(declared) ? null : declared,
+    );
     if (options.expectedSize !== undefined && bytes.length < options.expectedSize) {
       throw new SyncError(
         'truncated',
@@ -98,9 +105,25 @@ async function readCapped(
   limit: number,
   timedOut: () => boolean,
   controller: AbortController,
+  declared: number | null,
 ): Promise<Uint8Array> {
   const body = res.body;
-  if (!body) return new Uint8Array(await res.arrayBuffer());
+  // With a Content-Length within the limit, the browser itself holds the body to
+  // that length (a longer one is cut, a shorter one is a network error), so the
+  // whole body can be read at once: much faster than chunk by chunk for a pack.
+  if (!body || (declared !== null && declared > 1_000_000)) {
+    try {
+      const whole = new Uint8Array(await res.arrayBuffer());
+      if (whole.length > limit) {
+        throw new SyncError('oversized', `文件 ${file} 超过大小限制（超过 ${limit} 字节）`, file);
+      }
+      return whole;
+    } catch (err) {
+      if (err instanceof SyncError) throw err;
+      if (timedOut()) throw new SyncError('timeout', `下载 ${file} 超时`, file);
+      throw new SyncError('truncated', `文件 ${file} 下载中断（连接断开）`, file);
+    }
+  }
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -12,6 +12,7 @@ import {
   type JwkP256,
   type Manifest,
 } from '../content/bundle.ts';
+import { PACK_FILE, unpackBundle } from '../content/pack.ts';
 import type { CommitExtras, Store, StoredObject, VersionRecord } from '../data/db.ts';
 import { SyncError } from './errors.ts';
 import type { FetchedBytes } from './http.ts';
@@ -23,6 +24,13 @@ export interface BundleSource {
   read(path: string, limits: { maxBytes: number; expectedSize?: number }): Promise<FetchedBytes>;
   /** Every path the source holds, when it can list them (a sideload): unlisted ones are refused. */
   list?(): string[];
+  /**
+   * The bundle's packed copy ({@link PACK_FILE} beside the manifest), for
+   * sources that publish one: one request instead of one per file. Resolves
+   * null when there is none (HTTP 404). Nothing in it is trusted: each entry
+   * used is checked against the signed listing like a download.
+   */
+  readPack?(limits: { maxBytes: number; expectedBytes: number }): Promise<FetchedBytes | null>;
 }
 
 /** A trusted key: from the kiosk configuration, or learned from `nextKeys`. */
@@ -36,6 +44,7 @@ export interface TrustedKeyRef {
 export const INGEST_PHASES = [
   'manifest',
   'verify',
+  'pack',
   'shards',
   'items',
   'commit',
@@ -85,6 +94,17 @@ export interface IngestResult {
 /** The manifest's own size limit: a manifest lists shards, not items, so it stays small. */
 const MAX_MANIFEST_BYTES = 4_000_000;
 const MAX_SIG_BYTES = 512;
+/** Bundles larger than this are never fetched as one pack (it is held in memory). */
+export const PACK_MAX_BYTES = 256_000_000;
+/** Room for the pack's own header and the manifest inside it, on top of the bundle's bytes. */
+const PACK_OVERHEAD_BYTES = 16_000_000;
+/**
+ * The pack is fetched when the missing files are more than this share of the
+ * bundle's bytes; smaller updates download only the files that changed.
+ */
+export const PACK_SHARE = 0.25;
+/** Parallel reads of entries already in memory (a pack or a sideload): bound by hashing, not I/O. */
+const LOCAL_CONCURRENCY = 64;
 
 /**
  * Verifies a bundle from `source` and, when it is acceptable, writes it and
@@ -155,33 +175,71 @@ export async function ingestBundle(
   checkManifest(manifest, options.bundleId, Math.max(active?.version ?? 0, highest ?? 0), now);
   timings.verified = since();
 
-  phase('shards');
   const listed = new Map<string, FileRef>();
   for (const ref of [...manifest.indexes, ...manifest.files]) listed.set(ref.path, ref);
   const stored = await store.storedHashes();
   const newObjects: StoredObject[] = [];
+
+  // The pack: files of the bundle by path, when most of it is missing.
+  let pack: Map<string, Uint8Array> | null = null;
+  let packTried = false;
+  const loadPack = async (): Promise<void> => {
+    packTried = true;
+    if (!source.readPack || manifest.totalBytes > PACK_MAX_BYTES) return;
+    phase('pack');
+    const got = await source.readPack({
+      maxBytes: Math.min(limits.maxBundleBytes, PACK_MAX_BYTES) + PACK_OVERHEAD_BYTES,
+      expectedBytes: manifest.totalBytes,
+    });
+    // No pack published: every file is downloaded on its own.
+    if (!got) return;
+    bytesDownloaded += got.bytes.length;
+    try {
+      pack = unpackBundle(got.bytes, PACK_FILE);
+    } catch (err) {
+      throw packProblem(err);
+    }
+  };
+  // A first sync (or one after a wipe): the store holds little of the bundle,
+  // so the tree and the items come from the pack too.
+  if (stored.size < manifest.itemCount / 2) await loadPack();
+  const concurrency = () => (pack ? LOCAL_CONCURRENCY : (options.concurrency ?? 8));
+
   const download = async (ref: FileRef): Promise<Uint8Array> => {
     if (!isSafePath(ref.path)) {
       throw new SyncError('unsafe-path', `内容包含有不安全的路径：${ref.path}`, ref.path);
     }
-    const got = await source.read(ref.path, {
-      maxBytes: limits.maxFileBytes,
-      expectedSize: ref.size,
-    });
-    if (got.bytes.length !== ref.size) {
+    const local = pack?.get(ref.path);
+    const bytes =
+      local ??
+      (
+        await source.read(ref.path, {
+          maxBytes: limits.maxFileBytes,
+          expectedSize: ref.size,
+        })
+      ).bytes;
+    const where = local ? `（打包文件 ${PACK_FILE} 中）` : '';
+    if (bytes.length !== ref.size) {
       throw new SyncError(
-        got.bytes.length > ref.size ? 'oversized' : 'truncated',
-        `文件 ${ref.path} 大小不符（${got.bytes.length}，清单为 ${ref.size} 字节）`,
+        bytes.length > ref.size ? 'oversized' : 'truncated',
+        `文件 ${ref.path}${where}大小不符（${bytes.length}，清单为 ${ref.size} 字节）`,
         ref.path,
       );
     }
-    if ((await sha256Hex(got.bytes)) !== ref.sha256) {
-      throw new SyncError('hash', `文件校验失败（内容被篡改或损坏）：${ref.path}`, ref.path);
+    if ((await sha256Hex(bytes)) !== ref.sha256) {
+      throw new SyncError(
+        'hash',
+        `文件校验失败（内容被篡改或损坏）：${ref.path}${where}`,
+        local ? PACK_FILE : ref.path,
+      );
     }
-    bytesDownloaded += got.bytes.length;
+    // Entries of the pack were counted with the pack.
+    if (!local) bytesDownloaded += bytes.length;
     filesDownloaded++;
-    return got.bytes;
+    return bytes;
   };
+
+  phase('shards');
 
   // Large bundles hang their shards off a tree of index lists; unchanged lists are read from storage.
   let tree: { indexes: FileRef[]; lists: FileRef[] };
@@ -217,7 +275,7 @@ export async function ingestBundle(
     const row = storedShards.get(ref.sha256);
     if (row) shards.push(row.json as IndexShard);
   }
-  await pool(missingShards, options.concurrency ?? 8, async (ref) => {
+  await pool(missingShards, concurrency(), async (ref) => {
     const bytes = await download(ref);
     let shard: IndexShard;
     try {
@@ -249,7 +307,13 @@ export async function ingestBundle(
     );
   }
   if (source.list) {
-    const allowed = new Set(['manifest.json', 'manifest.sig', 'alerts.json', 'alerts.sig']);
+    const allowed = new Set([
+      'manifest.json',
+      'manifest.sig',
+      'alerts.json',
+      'alerts.sig',
+      PACK_FILE,
+    ]);
     const extra = source.list().filter((p) => !allowed.has(p) && !listed.has(p));
     if (extra.length) {
       throw new SyncError(
@@ -265,14 +329,17 @@ export async function ingestBundle(
   const missingFiles = manifest.files.filter((r) => !stored.has(r.sha256));
   const needed = [...missingItems, ...missingFiles].reduce((n, r) => n + r.size, 0);
   await checkQuota(needed, options.estimate);
+  // A large change (most items edited): one pack beats thousands of requests.
+  if (!packTried && needed > manifest.totalBytes * PACK_SHARE) await loadPack();
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const total = missingItems.length + missingFiles.length;
   let done = 0;
   const seen = new Set<string>();
-  await pool(missingItems, options.concurrency ?? 8, async (ref) => {
+  await pool(missingItems, concurrency(), async (ref) => {
     const bytes = await download(ref);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      parsed = JSON.parse(utf8.decode(bytes));
     } catch {
       throw new SyncError('manifest', `条目文件 ${ref.path} 不是有效的 JSON`, ref.path);
     }
@@ -295,7 +362,7 @@ export async function ingestBundle(
     }
     options.onProgress?.(++done, total);
   });
-  await pool(missingFiles, 4, async (ref) => {
+  await pool(missingFiles, pack ? LOCAL_CONCURRENCY : 4, async (ref) => {
     const bytes = await download(ref);
     const copy = bytes.slice().buffer;
     newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'file', bytes: copy });
@@ -417,6 +484,19 @@ function bundleProblem(err: unknown): SyncError {
     return new SyncError(code, `内容包格式错误：${err.file}：${err.reason}`, err.file);
   }
   return new SyncError('manifest', `内容包格式错误：${String(err)}`);
+}
+
+/** A pack that cannot be unpacked: cut short, or not a pack at all. */
+function packProblem(err: unknown): SyncError {
+  const reason = err instanceof BundleError ? err.reason : String(err);
+  const cut = /runs past the end/.test(reason);
+  return new SyncError(
+    cut ? 'truncated' : 'manifest',
+    cut
+      ? `打包文件 ${PACK_FILE} 不完整（${reason}），未予采用`
+      : `打包文件 ${PACK_FILE} 已损坏（${reason}），未予采用`,
+    PACK_FILE,
+  );
 }
 
 async function checkQuota(needed: number, estimate: IngestOptions['estimate']): Promise<void> {

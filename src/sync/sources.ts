@@ -1,5 +1,5 @@
 import { BundleError } from '../content/bundle.ts';
-import { unpackBundle } from '../content/pack.ts';
+import { PACK_FILE, unpackBundle } from '../content/pack.ts';
 import { SyncError } from './errors.ts';
 import { fetchBytes, type FetchedBytes } from './http.ts';
 import type { BundleSource } from './ingest.ts';
@@ -28,6 +28,21 @@ export function httpSource(manifestUrl: string, options: HttpSourceOptions): Bun
         etag: path === 'manifest.json' ? options.manifestEtag : null,
         fetchImpl: options.fetchImpl,
       });
+    },
+    async readPack(limits) {
+      try {
+        return await fetchBytes(new URL(PACK_FILE, base).href, PACK_FILE, {
+          maxBytes: limits.maxBytes,
+          // One request carries the whole bundle: allow it the time of many files
+          // (one per-file timeout for every started 4 MB).
+          timeoutMs: options.timeoutMs * Math.max(1, Math.ceil(limits.expectedBytes / 4_000_000)),
+          fetchImpl: options.fetchImpl,
+        });
+      } catch (err) {
+        // No pack published (an older builder, a mirror that copied only the objects).
+        if (err instanceof SyncError && err.code === 'not-found') return null;
+        throw err;
+      }
     },
   };
 }

@@ -20,6 +20,16 @@ import {
   type BuiltBundle,
 } from '../helpers/make-bundle.ts';
 import { readFileSync } from 'node:fs';
+import { PACK_FILE, packBundle } from '../../src/content/pack.ts';
+import { recordTrial, type ReliabilityCase } from '../helpers/reliability.ts';
+
+/** Reliability suite (issue #11): every hostile bundle below is one trial; accepted must be 0. */
+const HOSTILE: ReliabilityCase = {
+  id: 'hostile-bundle',
+  title: 'Hostile bundles',
+  failures: 'hostile bundles accepted',
+  how: 'test/sync/ingest.test.ts: each hostile bundle (tampered file, manifest, signature or pack entry; truncated file or pack; oversized; wrong key; rollback; replay; expired; path traversal; wrong bundleId) is served from a real loopback HTTP server over an active version; a trial fails unless the ingest is refused with the right error code and the active version and its items are unchanged.',
+};
 
 const key = demoKey();
 const trustedKeys = [{ id: key.id, jwk: key.jwk, demo: true }];
@@ -61,6 +71,18 @@ const src = (timeoutMs = 5_000) =>
 async function activeIds(): Promise<string[]> {
   const c = await store.loadActive();
   return (c?.items ?? []).map((f) => (f.item as { id: string }).id).sort();
+}
+
+/** {@link expectRefused}, recorded as one hostile-bundle trial. */
+async function hostile(name: string, code: SyncError['code'], run: () => Promise<unknown>) {
+  try {
+    const err = await expectRefused(code, run);
+    recordTrial(HOSTILE, { trial: name, ok: true, detail: `refused: ${err.code}` });
+    return err;
+  } catch (e) {
+    recordTrial(HOSTILE, { trial: name, ok: false, detail: String(e).slice(0, 200) });
+    throw e;
+  }
 }
 
 async function expectRefused(code: SyncError['code'], run: () => Promise<unknown>) {
@@ -123,13 +145,17 @@ describe('ingestBundle over HTTP', () => {
     it('a flipped byte in an item file', async () => {
       next();
       server.faults.flipByte = (p) => p.startsWith('objects/') && server.served.length > 4;
-      const e = await expectRefused('hash', () => ingestBundle(src(), opts()));
+      const e = await hostile('tampered file (one flipped byte)', 'hash', () =>
+        ingestBundle(src(), opts()),
+      );
       expect(e.message).toContain('objects/');
     });
     it('a connection dropped mid-file', async () => {
       next();
       server.faults.dropAfter = { match: (p) => p.startsWith('objects/'), bytes: 10 };
-      await expectRefused('truncated', () => ingestBundle(src(), opts()));
+      await hostile('truncated file (connection dropped)', 'truncated', () =>
+        ingestBundle(src(), opts()),
+      );
     });
     it('HTTP 500', async () => {
       next();
@@ -139,13 +165,15 @@ describe('ingestBundle over HTTP', () => {
     });
     it('an older manifest (rollback) and a replay of the active one', async () => {
       serve(makeBundle({ items: generatedItems(20), version: 4 }));
-      await expectRefused('rollback', () => ingestBundle(src(), opts()));
+      await hostile('rollback (older version)', 'rollback', () => ingestBundle(src(), opts()));
       serve(makeBundle({ items: generatedItems(20), version: 5 }));
-      await expectRefused('rollback', () => ingestBundle(src(), opts()));
+      await hostile('replay (the active version again)', 'rollback', () =>
+        ingestBundle(src(), opts()),
+      );
     });
     it('a manifest signed by an untrusted key', async () => {
       next({ key: newKey('demo-2026') });
-      await expectRefused('signature', () => ingestBundle(src(), opts()));
+      await hostile('wrong key (same key id)', 'signature', () => ingestBundle(src(), opts()));
     });
     it('a tampered manifest', async () => {
       next();
@@ -154,15 +182,22 @@ describe('ingestBundle over HTTP', () => {
         'manifest.json',
         new TextEncoder().encode(new TextDecoder().decode(m).replace('"version":6', '"version":7')),
       );
-      await expectRefused('signature', () => ingestBundle(src(), opts()));
+      await hostile('tampered manifest', 'signature', () => ingestBundle(src(), opts()));
+    });
+    it('a tampered signature', async () => {
+      next();
+      const sig = new TextDecoder().decode(server.bundle.get('manifest.sig')!).trim();
+      const flipped = (sig[10] === 'A' ? 'B' : 'A') + sig.slice(11);
+      server.bundle.set('manifest.sig', new TextEncoder().encode(sig.slice(0, 10) + flipped));
+      await hostile('tampered signature', 'signature', () => ingestBundle(src(), opts()));
     });
     it('a wrong bundleId', async () => {
       next({ bundleId: 'someone-else' });
-      await expectRefused('bundle-id', () => ingestBundle(src(), opts()));
+      await hostile('wrong bundleId', 'bundle-id', () => ingestBundle(src(), opts()));
     });
     it('an expired manifest', async () => {
       next({ expiresAt: '2026-01-01T00:00:00Z' });
-      await expectRefused('expired', () => ingestBundle(src(), opts()));
+      await hostile('expired manifest', 'expired', () => ingestBundle(src(), opts()));
     });
     it('odd paths', async () => {
       next({
@@ -170,15 +205,19 @@ describe('ingestBundle over HTTP', () => {
           m.indexes[0] = { ...m.indexes[0], path: `../${m.indexes[0].path}` };
         },
       });
-      await expectRefused('unsafe-path', () => ingestBundle(src(), opts()));
+      await hostile('path traversal (../ in a listed path)', 'unsafe-path', () =>
+        ingestBundle(src(), opts()),
+      );
     });
     it('a file over the size limit, and a body longer than declared', async () => {
       next();
-      await expectRefused('oversized', () =>
+      await hostile('file over the size limit', 'oversized', () =>
         ingestBundle(src(), opts({ limits: { ...limits, maxFileBytes: 100 } })),
       );
       server.faults.oversize = { match: (p) => p.startsWith('objects/'), bytes: 5000 };
-      await expectRefused('oversized', () => ingestBundle(src(), opts()));
+      await hostile('body longer than declared (oversized)', 'oversized', () =>
+        ingestBundle(src(), opts()),
+      );
     });
     it('a slow server (timeout)', async () => {
       next();
@@ -209,11 +248,123 @@ describe('ingestBundle over HTTP', () => {
         blob: new Blob([Uint8Array.from(bytes)]),
       }));
       files.push({ path: 'objects/zz/extra.json', blob: new Blob(['{}']) });
-      const e = await expectRefused('unlisted', () => ingestBundle(fileSource(files), opts()));
+      const e = await hostile('sideloaded folder with an unlisted file', 'unlisted', () =>
+        ingestBundle(fileSource(files), opts()),
+      );
       expect(e.message).toContain('objects/zz/extra.json');
       // Without the extra file, the same folder is accepted.
       const ok = await ingestBundle(fileSource(files.slice(0, -1)), opts());
       expect(ok.version).toBe(6);
+    });
+  });
+
+  describe('the packed copy (bundle.gkb) beside the manifest', () => {
+    const withPack = (bundle: BuiltBundle, pack = packBundle(bundle.files)) => {
+      serve(bundle);
+      server.bundle.set(PACK_FILE, pack);
+    };
+    const v1 = () => makeBundle({ items: generatedItems(200), version: 1 });
+
+    it('a first sync fetches the pack in one request and checks every entry', async () => {
+      const bundle = v1();
+      withPack(bundle);
+      const r = await ingestBundle(src(), opts());
+      expect(r.version).toBe(1);
+      expect(server.served).toEqual(['manifest.json', 'manifest.sig', PACK_FILE]);
+      expect(r.filesDownloaded).toBe(bundle.files.size - 2);
+      expect(await activeIds()).toHaveLength(200);
+    });
+
+    it('a 1% update downloads only the changed files, not the pack', async () => {
+      withPack(v1());
+      const full = (await ingestBundle(src(), opts())).bytesDownloaded;
+      withPack(makeBundle({ items: generatedItems(200, { rev: 1, every: 100 }), version: 2 }));
+      server.served.length = 0;
+      const r = await ingestBundle(src(), opts());
+      expect(r.version).toBe(2);
+      expect(server.served).not.toContain(PACK_FILE);
+      expect(r.bytesDownloaded / full).toBeLessThan(0.05);
+    });
+
+    it('a change of most items fetches the pack after walking the index', async () => {
+      withPack(v1());
+      await ingestBundle(src(), opts());
+      withPack(makeBundle({ items: generatedItems(200, { rev: 1 }), version: 2 }));
+      server.served.length = 0;
+      const r = await ingestBundle(src(), opts());
+      expect(r.version).toBe(2);
+      expect(server.served).toContain(PACK_FILE);
+      // Manifest, signature, the changed shards, then one pack for every item.
+      expect(server.served.filter((p) => p.startsWith('objects/')).length).toBeLessThan(40);
+      expect((await store.loadActive())?.items.length).toBe(200);
+    });
+
+    it('a stale pack (an older version) only supplies what it has; the rest is downloaded', async () => {
+      const old = makeBundle({ items: generatedItems(200, { rev: 3 }), version: 1 });
+      const bundle = makeBundle({ items: generatedItems(200, { rev: 3, every: 2 }), version: 2 });
+      withPack(bundle, packBundle(old.files));
+      const r = await ingestBundle(src(), opts());
+      expect(r.version).toBe(2);
+      expect(server.served).toContain(PACK_FILE);
+      expect(server.served.filter((p) => p.startsWith('objects/')).length).toBeGreaterThan(50);
+      expect(await activeIds()).toHaveLength(200);
+    });
+
+    describe('a bad pack is refused and the active version stays', () => {
+      beforeEach(async () => {
+        serve(makeBundle({ items: generatedItems(20), version: 1 }));
+        await ingestBundle(src(), opts());
+      });
+      // Every item revised, so the pack is used.
+      const next = () => makeBundle({ items: generatedItems(20, { rev: 4 }), version: 2 });
+
+      it('a flipped byte inside an entry of the pack', async () => {
+        const bundle = next();
+        const pack = packBundle(bundle.files);
+        // Flip a byte in the middle of a new item file, where it sits in the pack.
+        const known = new Set(makeBundle({ items: generatedItems(20), version: 1 }).files.keys());
+        const target = [...bundle.files.keys()].find(
+          (p) => p.startsWith('objects/') && !known.has(p),
+        )!;
+        const body = bundle.files.get(target)!;
+        const at = Buffer.from(pack).indexOf(Buffer.from(body));
+        expect(at).toBeGreaterThan(0);
+        pack[at + Math.floor(body.length / 2)] ^= 0x01;
+        withPack(bundle, pack);
+        const e = await hostile('tampered pack entry (one flipped byte)', 'hash', () =>
+          ingestBundle(src(), opts()),
+        );
+        expect(e.message).toContain(PACK_FILE);
+      });
+      it('a truncated pack file', async () => {
+        const bundle = next();
+        const pack = packBundle(bundle.files);
+        withPack(bundle, pack.subarray(0, pack.length - 100));
+        const e = await hostile('truncated pack', 'truncated', () => ingestBundle(src(), opts()));
+        expect(e.message).toContain(PACK_FILE);
+      });
+      it('a connection dropped mid-pack', async () => {
+        withPack(next());
+        server.faults.dropAfter = { match: (p) => p === PACK_FILE, bytes: 2000 };
+        const e = await hostile('pack cut by a dropped connection', 'truncated', () =>
+          ingestBundle(src(), opts()),
+        );
+        expect(e.message).toContain(PACK_FILE);
+      });
+      it('an entry swapped for another file of the bundle', async () => {
+        const bundle = next();
+        const files = new Map(bundle.files);
+        const paths = [...files.keys()].filter((p) => p.startsWith('objects/'));
+        const [a, b] = [files.get(paths[0])!, files.get(paths[1])!];
+        files.set(paths[0], b);
+        withPack(bundle, packBundle(files));
+        const code =
+          b.length === a.length ? 'hash' : b.length > a.length ? 'oversized' : 'truncated';
+        await hostile('pack entry swapped for another file', code, () =>
+          ingestBundle(src(), opts()),
+        );
+        expect((await store.activeVersion())?.version).toBe(1);
+      });
     });
   });
 

@@ -13,7 +13,7 @@ import {
   type Manifest,
 } from '../../content/bundle.ts';
 import { buildBundle, calendarFile, taxonomyFile, type ExtraFile } from '../../content/build.ts';
-import { packBundle, unpackBundle } from '../../content/pack.ts';
+import { PACK_FILE, packBundle, unpackBundle } from '../../content/pack.ts';
 import { parseAlertsFile } from '../../content/alerts.ts';
 import type { Item } from '../../content/types.ts';
 import { listBundleFiles, verifyBundle } from '../../content/verify.ts';
@@ -258,6 +258,12 @@ async function build(argv: string[]): Promise<number> {
     written += bytes.length;
   }
   const sig = signBytes(signer.key, built.manifestBytes);
+  // The packed copy beside the manifest: a kiosk syncing most of the bundle fetches
+  // it in one request (src/sync/ingest.ts), and it is the file to sideload.
+  const packFiles = new Map(built.files);
+  packFiles.set('manifest.json', built.manifestBytes);
+  packFiles.set('manifest.sig', new TextEncoder().encode(`${sig}\n`));
+  await writeAtomic(join(out, PACK_FILE), packBundle(packFiles));
   await writeAtomic(join(out, 'manifest.sig'), `${sig}\n`);
   await writeAtomic(join(out, 'manifest.json'), built.manifestBytes);
   const totalMs = performance.now() - started;
