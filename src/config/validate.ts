@@ -52,9 +52,26 @@ export function validateConfig(
       problems: [{ file, field: '/', problem: 'the file is not a JSON object' }],
     };
   }
-  const result = validator.validate(raw);
-  if (result.valid) return { config: withDefaults(raw as Record<string, unknown>), problems: [] };
+  // The validator throws on values JSON cannot hold (undefined, functions): check what
+  // the file would contain, as the fuzz test of the reliability suite found.
+  const json = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+  const result = validator.validate(json);
   const problems: ConfigProblem[] = [];
+  if (result.valid) {
+    const config = withDefaults(json);
+    // The schema cannot say "an IANA time zone"; an unknown one would throw in every clock.
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: config.timeZone });
+      return { config, problems: [] };
+    } catch {
+      problems.push({
+        file,
+        field: '/timeZone',
+        problem: `unknown time zone ${JSON.stringify(config.timeZone)}`,
+      });
+      return { config: null, problems };
+    }
+  }
   const seen = new Set<string>();
   for (const e of result.errors) {
     // The validator reports the chain of enclosing schema failures too; keep the leaves.

@@ -63,6 +63,19 @@ export interface ContentReport {
 
 type Rec = Record<string, unknown>;
 
+/**
+ * A raw value as text for a message or a comparison. `String()` throws on
+ * valid JSON such as `{"toString": 1}` (found by the reliability suite's fuzzing).
+ */
+function show(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 function isRecord(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -140,7 +153,12 @@ class Checker {
       if (required) this.error(`${key}.zh-Hans`, 'is required');
       return null;
     }
-    if (typeof v === 'string') return { 'zh-Hans': v.trim() };
+    if (typeof v === 'string') {
+      // Blank text is no title: found by the reliability suite's fuzzing.
+      if (v.trim() !== '') return { 'zh-Hans': v.trim() };
+      if (required) this.error(`${key}.zh-Hans`, 'is required');
+      return null;
+    }
     if (!isRecord(v)) {
       this.error(key, 'must be text or {"zh-Hans": ..., "zh-Hant-HK"?, "zh-Hant-TW"?, "en"?}');
       return null;
@@ -376,7 +394,7 @@ function normalizeNotice(c: Checker, raw: Rec, opts: ValidateOptions): Rec {
 
   if (!isRecord(raw.disclosure))
     c.error('disclosure', 'is required: {mode, audience?, term?, channels?}');
-  else if (!['主动公开', '依申请公开', '不予公开'].includes(String(raw.disclosure.mode))) {
+  else if (!['主动公开', '依申请公开', '不予公开'].includes(show(raw.disclosure.mode))) {
     c.error('disclosure.mode', 'must be 主动公开, 依申请公开 or 不予公开');
   }
 
@@ -421,14 +439,14 @@ function normalizeNotice(c: Checker, raw: Rec, opts: ValidateOptions): Rec {
       c.str(e, 'decisionNo', 'enforcement.decisionNo');
       out.enforcement = { ...e, decisionDate };
       if (!showUntil) {
-        c.error('display.showUntil', `a ${String(e.type)} (双公示) item needs display.showUntil`);
+        c.error('display.showUntil', `a ${show(e.type)} (双公示) item needs display.showUntil`);
       }
       if (e.type === 'penalty') {
         if (e.warningOnly === true)
           c.error('enforcement.warningOnly', 'a warning-only penalty (警告) is not published');
         if (e.minor === true)
           c.error('enforcement.minor', 'penalties on minors are never published');
-        const special = PENALTY_SPECIAL_DOMAINS.includes(String(e.domain));
+        const special = PENALTY_SPECIAL_DOMAINS.includes(show(e.domain));
         const start = showFrom ?? decisionDate;
         if (start && showUntil) {
           const min = addMonths(start, special ? 12 : 3);
@@ -436,7 +454,7 @@ function normalizeNotice(c: Checker, raw: Rec, opts: ValidateOptions): Rec {
           if (showUntil < min) {
             c.error(
               'display.showUntil',
-              `${showUntil} is too early: a ${special ? `${String(e.domain)} ` : ''}penalty is shown at least ${special ? '1 year' : '3 months'} (until ${min} or later)`,
+              `${showUntil} is too early: a ${special ? `${show(e.domain)} ` : ''}penalty is shown at least ${special ? '1 year' : '3 months'} (until ${min} or later)`,
             );
           } else if (showUntil > max) {
             c.error(
@@ -558,7 +576,7 @@ export function normalizeAlert(
     return { alert: null, errors: c.errors, warnings: c.warnings };
   }
   if (!id) c.error('id', 'is required');
-  if (!['red', 'orange', 'yellow', 'blue'].includes(String(raw.severity))) {
+  if (!['red', 'orange', 'yellow', 'blue'].includes(show(raw.severity))) {
     c.error('severity', 'must be red, orange, yellow or blue');
   }
   const headline = c.l10n(raw, 'headline', true);
