@@ -7,7 +7,7 @@ import { openStoreSafely, StoreCorruptError, deleteStore, type Store } from '../
 import { SyncEngine } from '../sync/engine.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
 import { initialStatus, type SyncStatus } from '../sync/status.ts';
-import { describeDuration } from '../sync/time.ts';
+import { describeDuration, TrustedClock } from '../sync/time.ts';
 import { ingestFromUrl } from '../sync/bench.ts';
 import { ClockController } from '../display/clock.ts';
 import { AdminGestureController, SyncController } from './controllers.ts';
@@ -128,7 +128,10 @@ export class GkApp extends LitElement {
   @state() private _adminCounts: AdminCounts | null = null;
 
   private _store: Store | null = null;
-  private readonly _clock = new ClockController(this);
+  /** trustedNow that a wall clock set back during the run cannot pull back (issue #11). */
+  private readonly _time = new TrustedClock();
+  private readonly _timeNow = (): number => this._time.now();
+  private readonly _clock = new ClockController(this, this._timeNow);
   private readonly _sync = new SyncController(this);
   private readonly _gesture = new AdminGestureController(this, () => this._openAdmin());
   /** Anonymous counts and the proof-of-display log. */
@@ -228,6 +231,7 @@ export class GkApp extends LitElement {
       .config=${config}
       .calendar=${this._calendar}
       .trustedNow=${this._trustedNow()}
+      .clock=${this._timeNow}
       .bundleGeneratedAt=${this._generatedAt}
       ?demo=${this._isDemo()}
       @gk-slide-shown=${this._counts.onSlideShown}
@@ -249,8 +253,12 @@ export class GkApp extends LitElement {
   }
 
   private _trustedNow(): number {
-    const t = Date.parse(this._status.trustedNow);
-    return Number.isNaN(t) ? Date.now() : Math.max(t, Date.now());
+    return this._time.now();
+  }
+
+  /** Device clock behind trustedNow: live, so a clock set back shows before the next sync. */
+  private _skewMs(): number {
+    return Math.max(this._status.clockSkewMs, this._time.skewMs());
   }
 
   private readonly _searchFn = (query: string): SearchHit[] => this._index?.search(query) ?? [];
@@ -394,10 +402,11 @@ export class GkApp extends LitElement {
         text: `内容可能已过时：本内容包有效期至 ${s.activeExpiresAt.slice(0, 10)}，尚未收到更新版本。`,
       });
     }
-    if (s.clockSkewMs > 0) {
+    const skew = this._skewMs();
+    if (skew > 0) {
       messages.push({
         level: 'warning',
-        text: `设备时钟比可信时间慢 ${describeDuration(s.clockSkewMs)}，请校准时钟。`,
+        text: `设备时钟比可信时间慢 ${describeDuration(skew)}，请校准时钟。`,
       });
     }
     return messages;
@@ -426,7 +435,7 @@ export class GkApp extends LitElement {
       },
       {
         label: '时钟偏差',
-        value: s.clockSkewMs > 0 ? `设备慢 ${describeDuration(s.clockSkewMs)}` : '正常',
+        value: this._skewMs() > 0 ? `设备慢 ${describeDuration(this._skewMs())}` : '正常',
       },
       { label: '预警序号', value: String(s.alertsSequence) },
       { label: '预警文件错误', value: s.alertsError?.message ?? '无' },
@@ -460,6 +469,9 @@ export class GkApp extends LitElement {
       this._config = config;
       this._configProblems = loaded.problems;
       if (loaded.origin === 'requested') await store.setMeta('lastValidConfig', config);
+      // Before anything is shown: a device clock behind the last verified time must not
+      // put ended items back on screen at start.
+      this._time.observeFloor(await store.getMeta('timeFloor'));
 
       try {
         await this._loadContent();
@@ -490,7 +502,16 @@ export class GkApp extends LitElement {
         storage: navigator.storage ?? null,
         timeoutMs,
         onStatus: (status) => {
+          // trustedNow changes when the engine re-reads storage (start, after each check):
+          // the persisted floor (verified generatedAt, server Date) may have risen.
+          const reread = status.trustedNow !== this._status.trustedNow;
           this._status = status;
+          if (reread) {
+            void store
+              .getMeta('timeFloor')
+              .then((f) => this._time.observeFloor(f))
+              .catch(() => undefined);
+          }
         },
         onSwitched: () => void this._loadContent(),
         onAlerts: (alerts) => {

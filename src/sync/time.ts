@@ -45,3 +45,50 @@ export function describeDuration(ms: number): string {
   const days = Math.floor(hours / 24);
   return `${days} 天${hours % 24 ? ` ${hours % 24} 小时` : ''}`;
 }
+
+/**
+ * trustedNow for a page that runs for weeks: the latest of the device clock
+ * and every observed floor (a verified generatedAt, a server Date) advanced by
+ * the monotonic time elapsed since it was observed. A wall clock set back
+ * during a run (an RTC reset, a bad NTP answer) cannot pull the screen's time
+ * back, and no sync is needed to notice; a clock set forward is followed at
+ * once. Device readings are never used as floors, so a clock that was wrongly
+ * ahead and gets corrected is not held ahead.
+ */
+export class TrustedClock {
+  private floor = Number.NEGATIVE_INFINITY;
+  private floorAt = 0;
+
+  constructor(
+    private readonly deviceNow: () => number = () => Date.now(),
+    /** A monotonic clock (performance.now): unaffected when the wall clock is set. */
+    private readonly monotonicNow: () => number = () => performance.now(),
+  ) {}
+
+  /** Real time is known to be at least `ms` now. Lower or unknown values are ignored. */
+  observe(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    const at = this.monotonicNow();
+    if (ms > this.floor + (at - this.floorAt)) {
+      this.floor = ms;
+      this.floorAt = at;
+    }
+  }
+
+  /** Observes a persisted {@link TimeFloor} (at start, before anything is shown). */
+  observeFloor(floor: TimeFloor | undefined): void {
+    if (floor) this.observe(Math.max(floor.generatedAt, floor.httpDate));
+  }
+
+  /** Trusted epoch milliseconds. */
+  now(): number {
+    return Math.max(this.deviceNow(), this.floor + (this.monotonicNow() - this.floorAt));
+  }
+
+  /** How far the device clock is behind {@link now}, or 0 within tolerance. */
+  skewMs(): number {
+    const device = this.deviceNow();
+    const skew = Math.max(device, this.floor + (this.monotonicNow() - this.floorAt)) - device;
+    return skew > SKEW_TOLERANCE_MS ? skew : 0;
+  }
+}
