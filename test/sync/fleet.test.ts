@@ -60,6 +60,33 @@ describe('fleet status', () => {
     expect(lines[2]).toMatch(/^hall-2\t\t9\t.*\tSILENT\t$/);
   });
 
+  it('skips JSON files that are not kiosk reports, with a warning', () => {
+    const other = mkdtempSync(join(tmpdir(), 'gk-fleet-other-'));
+    try {
+      const report = { kioskId: 'hall-3', receivedAt: new Date(0).toISOString() };
+      writeFileSync(join(other, 'hall-3.json'), JSON.stringify(report));
+      writeFileSync(join(other, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }));
+      writeFileSync(join(other, 'list.json'), '[1, 2]');
+      writeFileSync(join(other, 'null.json'), 'null');
+      writeFileSync(join(other, 'renamed.json'), JSON.stringify(report));
+      writeFileSync(
+        join(other, 'odd.json'),
+        JSON.stringify({ ...report, kioskId: 'odd', status: 5 }),
+      );
+      const warnings: string[] = [];
+      const lines = fleetReport(other, Date.now(), 120, (m) => warnings.push(m));
+      expect(lines.slice(1).map((l) => l.split('\t')[0])).toEqual(['hall-3', 'odd']);
+      expect(lines[2]).toMatch(/^odd\t\tnone\t/);
+      expect(warnings.sort()).toEqual(
+        ['list.json', 'null.json', 'package.json', 'renamed.json'].map(
+          (f) => `gongkai fleet report: skipping ${join(other, f)}: not a kiosk status report`,
+        ),
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a report without a safe kiosk id, and a failing endpoint is only reported', async () => {
     const res = await fetch(url, { method: 'POST', body: JSON.stringify({ kioskId: '../x' }) });
     expect(res.status).toBe(400);

@@ -76,14 +76,38 @@ export async function startFleetServer(
 }
 
 /** The report table as text lines (newest version first), for `fleet report`. */
-export function fleetReport(dir: string, now: number, silentMinutes = 120): string[] {
+export function fleetReport(
+  dir: string,
+  now: number,
+  silentMinutes = 120,
+  /** Told about each .json file that is not a kiosk report (it is skipped). */
+  warn: (message: string) => void = (m) => console.error(m),
+): string[] {
   const rows: StoredFleetReport[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    let parsed: unknown;
     try {
-      rows.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as StoredFleetReport);
+      parsed = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     } catch {
       rows.push({ kioskId: f.replace(/\.json$/, ''), receivedAt: '', status: undefined });
+      continue;
     }
+    // The status dir may hold other JSON (a config, a copied export): only files
+    // the receiver wrote, <kioskId>.json with that kioskId and a receivedAt, are reports.
+    const r = parsed as Partial<StoredFleetReport> | null;
+    if (
+      typeof r !== 'object' ||
+      r === null ||
+      Array.isArray(r) ||
+      typeof r.kioskId !== 'string' ||
+      `${r.kioskId}.json` !== f ||
+      typeof r.receivedAt !== 'string'
+    ) {
+      warn(`gongkai fleet report: skipping ${join(dir, f)}: not a kiosk status report`);
+      continue;
+    }
+    const status = typeof r.status === 'object' && r.status !== null ? r.status : undefined;
+    rows.push({ ...r, kioskId: r.kioskId, receivedAt: r.receivedAt, status });
   }
   rows.sort(
     (a, b) =>
