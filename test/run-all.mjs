@@ -72,8 +72,6 @@ const steps = [
     // The short versions of the long runs (npm run test:reliability runs 200 kills, 72 hours).
     env: {
       KILL_TRIALS: process.env.KILL_TRIALS ?? '4',
-      // Flaky deploy-sequence tests of the service worker: see test/e2e/pwa.e2e.ts.
-      PWA_UPDATE_TESTS: process.env.PWA_UPDATE_TESTS ?? '0',
     },
   },
 ];

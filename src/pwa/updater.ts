@@ -10,15 +10,21 @@
  *   register() "external", and after two deploys without a reload it may fire
  *   nothing at all), so several deploys in a row converge to the newest;
  * - activates a waiting worker only at a safe moment, once no visitor touched
- *   the kiosk for `idleMs`, by posting SKIP_WAITING, then reloads on
- *   `controllerchange`;
+ *   the kiosk for `idleMs` and the page's own requests have paused (see
+ *   quiet.ts for why a request at that moment holds the switch back), by
+ *   posting SKIP_WAITING, then reloads on `controllerchange`;
+ * - reloads on any later `controllerchange` too (a new version took the page
+ *   over, e.g. after the browser finally swapped a worker it had held back),
+ *   but only while no visitor is there, so the page never runs one version's
+ *   code under another version's worker for long;
  * - reports a refused deploy (the new worker became redundant during install,
  *   with the reason the worker sends) in {@link PwaStatusStore}; the running
  *   version stays.
  */
 import { Workbox } from 'workbox-window';
-import { INSTALL_FAILED } from './csp.ts';
+import { INSTALL_FAILED, SKIP_WAITING } from './csp.ts';
 import { IdleDetector, realClock, type Clock } from './idle.ts';
+import { resourceActivity, waitForQuiet, type ActivitySource } from './quiet.ts';
 import type { PwaStatusStore } from './status.ts';
 
 /** A script URL as accepted by `navigator.serviceWorker.register` under Trusted Types. */
@@ -36,12 +42,24 @@ export interface UpdaterOptions {
   /** Called once the new worker controls the page. */
   reload: () => void;
   clock?: Clock;
+  /** The page's requests, watched for a quiet moment before SKIP_WAITING; Resource Timing by default. */
+  activity?: ActivitySource;
   /** For the log; console by default. */
   log?: Pick<Console, 'info' | 'warn' | 'error'>;
 }
 
-/** How long to wait for `controllerchange` after SKIP_WAITING before trying again later. */
-const APPLY_TIMEOUT_MS = 15_000;
+/**
+ * How long to wait for `controllerchange` after SKIP_WAITING before trying
+ * again: longer than Chromium's 30 s idle timeout of a worker, which is what
+ * the switch waits for when a request restarted the old worker (quiet.ts).
+ */
+export const APPLY_TIMEOUT_MS = 45_000;
+
+/** No request for this long counts as a quiet page. */
+export const QUIET_MS = 1000;
+
+/** Longest wait for a quiet page before SKIP_WAITING is posted anyway. */
+export const QUIET_MAX_MS = 10_000;
 
 /** Keeps a kiosk on the newest good deploy without ever interrupting a visitor. */
 export class KioskUpdater {
@@ -54,16 +72,22 @@ export class KioskUpdater {
   private applyTimer: unknown;
   private applying = false;
   private stopped = false;
+  /** The page had a controller: a later `controllerchange` means another version took over. */
+  private controlled = false;
+  /** A new version took over while a visitor was there: reload once they are gone. */
+  private reloadWhenIdle = false;
+  private readonly activity: ActivitySource;
   /** When the newest install attempt started, to tell its failure from older ones. */
   private attemptAt = 0;
 
   constructor(private readonly options: UpdaterOptions) {
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? console;
+    this.activity = options.activity ?? resourceActivity;
     this.idle = new IdleDetector(
       options.activityTarget,
       options.idleMs,
-      () => this.maybeApply('idle'),
+      () => this.onIdle(),
       this.clock,
     );
   }
@@ -75,6 +99,7 @@ export class KioskUpdater {
       this.options.status.update({ state: 'unsupported' });
       return;
     }
+    this.controlled = container.controller !== null;
     container.addEventListener('message', this.onMessage);
     container.addEventListener('controllerchange', this.onControllerChange);
     // workbox-window takes a TrustedScriptURL as well as a string (its typings name it).
@@ -148,27 +173,51 @@ export class KioskUpdater {
     if (this.options.status.get().state !== state) this.options.status.update({ state });
   }
 
+  private onIdle(): void {
+    if (this.reloadWhenIdle) {
+      this.reloadWhenIdle = false;
+      this.options.reload();
+      return;
+    }
+    this.maybeApply('idle');
+  }
+
   /** Activates the waiting worker if there is one and nobody is using the kiosk. */
   private maybeApply(why: 'idle' | 'check' | 'installed' | 'retry'): void {
-    const waiting = this.registration?.waiting;
-    // No active worker means a first install: it activates on its own, nothing to reload.
-    if (!waiting || !this.registration?.active || this.applying || this.stopped) return;
-    if (!this.idle.idle) return;
+    if (!this.canApply()) return;
     this.applying = true;
     this.options.status.update({ state: 'applying' });
     this.log.info(
       `[gongkai] applying the new app version (${why}, idle for ${this.idle.idleForMs} ms)`,
     );
-    // Posts SKIP_WAITING to registration.waiting: the newest worker, whatever events fired.
-    this.wb?.messageSkipWaiting();
-    this.clock.clearTimeout(this.applyTimer);
-    this.applyTimer = this.clock.setTimeout(() => {
-      // No controllerchange: the worker was replaced or is still busy. Try again
-      // (every APPLY_TIMEOUT_MS while the kiosk stays idle), else at the next check.
-      this.applying = false;
-      this.refresh();
-      this.maybeApply('retry');
-    }, APPLY_TIMEOUT_MS);
+    void waitForQuiet(this.activity, this.clock, QUIET_MS, QUIET_MAX_MS).then(() => {
+      if (this.stopped || !this.applying) return;
+      const waiting = this.registration?.waiting;
+      if (!waiting || !this.idle.idle) {
+        // A visitor came back (or the worker went away) while the page settled: not now.
+        this.applying = false;
+        this.refresh();
+        return;
+      }
+      // To registration.waiting: the newest worker, whatever events fired.
+      waiting.postMessage({ type: SKIP_WAITING });
+      this.clock.clearTimeout(this.applyTimer);
+      this.applyTimer = this.clock.setTimeout(() => {
+        // No controllerchange: the worker was replaced, or the old one was
+        // restarted and Chromium still waits for it to idle. Try again (every
+        // APPLY_TIMEOUT_MS while the kiosk stays idle), else at the next check.
+        this.applying = false;
+        this.refresh();
+        this.maybeApply('retry');
+      }, APPLY_TIMEOUT_MS);
+    });
+  }
+
+  private canApply(): boolean {
+    const reg = this.registration;
+    // No active worker means a first install: it activates on its own, nothing to reload.
+    if (!reg?.waiting || !reg.active || this.applying || this.stopped) return false;
+    return this.idle.idle;
   }
 
   private track(worker: ServiceWorker): void {
@@ -223,10 +272,15 @@ export class KioskUpdater {
   };
 
   private readonly onControllerChange = (): void => {
-    // The first install claims the page: nothing to reload then.
-    if (!this.applying) return;
+    // The first install claims the page: its code is already the worker's, nothing to reload.
+    if (!this.controlled && !this.applying) {
+      this.controlled = true;
+      return;
+    }
     this.clock.clearTimeout(this.applyTimer);
-    this.options.reload();
+    // Another version controls the page now. Run its code, but never under a visitor's hands.
+    if (this.idle.idle) this.options.reload();
+    else this.reloadWhenIdle = true;
   };
 }
 

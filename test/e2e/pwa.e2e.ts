@@ -5,7 +5,7 @@
 // checks every 30 min and a 90 s idle timeout, from kiosk-config/default.json);
 // the service worker's own lifecycle runs in real time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ const config = JSON.parse(readFileSync('kiosk-config/default.json', 'utf8')) as 
   pwa: { updateCheckMinutes: number };
   idle: { timeoutSeconds: number };
 };
+/** The build under test (GK_DIST lets a test run use its own build instead of the shared dist/). */
+const DIST = process.env.GK_DIST ?? 'dist';
 const CHECK_MS = config.pwa.updateCheckMinutes * 60_000;
 const IDLE_MS = config.idle.timeoutSeconds * 1000;
 
@@ -27,14 +29,6 @@ declare global {
     __pwaStatus?: PwaStatus;
   }
 }
-
-/**
- * The deploy-sequence tests (v2 … v6) are flaky under the full suite: a waiting
- * worker sometimes never activates after SKIP_WAITING (open defect, see the
- * session note). npm test sets PWA_UPDATE_TESTS=0 so CI stays trustworthy;
- * `npm run test:reliability` and a plain `npm run test:e2e` run them.
- */
-const itUpdate = process.env.PWA_UPDATE_TESTS === '0' ? it.skip : it;
 
 describe('service worker on an unattended kiosk', () => {
   let work: string;
@@ -75,11 +69,48 @@ describe('service worker on an unattended kiosk', () => {
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
-      if (m.text().startsWith('[gongkai]')) trace.push(m.text());
+      if (m.text().startsWith('[gongkai]')) log(m.text());
     });
+    page.on('request', (r) => {
+      pending.add(r);
+      log(`request ${r.method()} ${r.url().replace(server.url, '')}`);
+    });
+    page.on('requestfinished', (r) => pending.delete(r));
+    page.on('requestfailed', (r) => {
+      pending.delete(r);
+      log(`request failed ${r.url().replace(server.url, '')} ${r.failure()?.errorText ?? ''}`);
+    });
+    // The browser's own view of the worker versions, for failure messages.
+    const cdp = await context.newCDPSession(page);
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      for (const v of versions)
+        log(
+          `sw v${v.versionId} ${v.scriptURL.slice(-6)} ${v.status}/${v.runningStatus} clients=${v.controlledClients?.length ?? 0}`,
+        );
+    });
+    cdp.on('ServiceWorker.workerErrorReported', ({ errorMessage }) =>
+      log(`sw error ${errorMessage.errorMessage}`),
+    );
+    await cdp.send('ServiceWorker.enable');
   };
-  /** The updater's log lines, for failure messages. */
+  /** The updater's log lines and the worker versions' states, for failure messages. */
   const trace: string[] = [];
+  const t0 = Date.now();
+  const pending = new Set<Request>();
+  const log = (line: string) => trace.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${line}`);
+  /** Rethrows a failed wait with the trace and the registration as the page sees it. */
+  const explain = async (e: unknown): Promise<never> => {
+    const reg = await page
+      .evaluate(async () => {
+        const r = await navigator.serviceWorker.getRegistration();
+        return [r?.installing?.state, r?.waiting?.state, r?.active?.state];
+      })
+      .catch(() => 'unknown');
+    const open = [...pending].map((r) => r.url()).join(', ');
+    throw new Error(
+      `${String(e)}\n${trace.join('\n')}\nregistration ${JSON.stringify(reg)}\nopen requests: ${open}`,
+    );
+  };
 
   /** Moves time forward by `ms`; an active visitor touches the screen every minute of it. */
   const advance = async (ms: number, visitor: boolean) => {
@@ -111,13 +142,14 @@ describe('service worker on an unattended kiosk', () => {
         },
         { timeout: 20_000, interval: 200 },
       )
-      .toBe(state);
+      .toBe(state)
+      .catch(explain);
 
   beforeAll(async () => {
-    if (!existsSync('dist/sw.js'))
-      throw new Error('dist/sw.js missing: run `npx vite build` first');
+    if (!existsSync(join(DIST, 'sw.js')))
+      throw new Error(`${DIST}/sw.js missing: run \`npx vite build\` first`);
     work = mkdtempSync(join(tmpdir(), 'gk-pwa-'));
-    base = await snapshotDist('dist', join(work, 'build'));
+    base = await snapshotDist(DIST, join(work, 'build'));
     profile = join(work, 'profile');
     server = await serveStatic(makeDeploy(base, join(work, 'v1'), 'v1'));
     await launch();
@@ -170,7 +202,7 @@ describe('service worker on an unattended kiosk', () => {
     await server.start();
   });
 
-  itUpdate('updates to v2 only once the visitor has gone, within one check interval', async () => {
+  it('updates to v2 only once the visitor has gone, within one check interval', async () => {
     await page.reload();
     await waitState('current', false);
     deploy('v2');
@@ -182,21 +214,12 @@ describe('service worker on an unattended kiosk', () => {
     expect((await status())?.state).toBe('waiting');
     // The visitor leaves: after the idle timeout the kiosk switches without a reload by anyone.
     await advance(IDLE_MS + 1000, false);
-    await expect
-      .poll(running, { timeout: 20_000 })
-      .toBe('v2')
-      .catch(async (e: unknown) => {
-        const reg = await page.evaluate(async () => {
-          const r = await navigator.serviceWorker.getRegistration();
-          return [r?.installing?.state, r?.waiting?.state, r?.active?.state];
-        });
-        throw new Error(`${String(e)}\n${trace.join('\n')}\nregistration ${JSON.stringify(reg)}`);
-      });
+    await expect.poll(running, { timeout: 20_000 }).toBe('v2').catch(explain);
     await waitState('current', false);
     await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBe(shown);
   });
 
-  itUpdate('converges to the newest of several deploys made without a reload', async () => {
+  it('converges to the newest of several deploys made without a reload', async () => {
     deploy('v3');
     await advance(CHECK_MS + 1000, true);
     await waitState('waiting', true);
@@ -206,12 +229,12 @@ describe('service worker on an unattended kiosk', () => {
     await waitState('waiting', true);
     expect(await running()).toBe('v2');
     await advance(IDLE_MS + 1000, false);
-    await expect.poll(running, { timeout: 20_000 }).toBe('v4');
+    await expect.poll(running, { timeout: 20_000 }).toBe('v4').catch(explain);
     await waitState('current', false);
     expect((await status())?.deployFailure).toBeNull();
   });
 
-  itUpdate('refuses a deploy with a missing file, keeps running v4 and says why', async () => {
+  it('refuses a deploy with a missing file, keeps running v4 and says why', async () => {
     await waitState('current', false);
     deploy('v5', 'missing-file');
     await advance(CHECK_MS + 1000, false);
@@ -226,19 +249,16 @@ describe('service worker on an unattended kiosk', () => {
     expect(await running()).toBe('v4');
   });
 
-  itUpdate(
-    'refuses a deploy whose bytes do not match the build (integrity), keeps v4',
-    async () => {
-      await waitState('current', false);
-      deploy('v6', 'wrong-content');
-      await advance(CHECK_MS + 1000, false);
-      await expect
-        .poll(async () => (await status())?.deployFailure?.reason ?? '', { timeout: 20_000 })
-        .toMatch(/index\.html: content does not match its integrity hash/);
-      expect(await running()).toBe('v4');
-      expect(errors, errors.join('\n')).toEqual([]);
-    },
-  );
+  it('refuses a deploy whose bytes do not match the build (integrity), keeps v4', async () => {
+    await waitState('current', false);
+    deploy('v6', 'wrong-content');
+    await advance(CHECK_MS + 1000, false);
+    await expect
+      .poll(async () => (await status())?.deployFailure?.reason ?? '', { timeout: 20_000 })
+      .toMatch(/index\.html: content does not match its integrity hash/);
+    expect(await running()).toBe('v4');
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
 
   it('blocks a string assigned to innerHTML (Trusted Types) and reports the violation', async () => {
     const consoleErrors: string[] = [];
