@@ -6,15 +6,18 @@ import type { KioskConfig } from '../config/types.ts';
 import { activeAlerts, alertDwellMs } from '../display/alerts.ts';
 import { pixelShift } from '../display/burn-in.ts';
 import { formatClock, type Now } from '../display/clock.ts';
-import { buildPlaylist, openingState, type OpeningState } from '../display/playlist.ts';
+import { IdleWorkController } from '../display/idle-work.ts';
+import { openingState, type OpeningState, type PlaylistEntry } from '../display/playlist.ts';
+import { activePlaylist, preparePlaylist, type PreparedPlaylist } from '../display/prepare.ts';
 import { ProofLog, type ProofEntry } from '../display/proof.ts';
 import { Rotation, TickController, type CurrentSlide } from '../display/rotation.ts';
 import { noticeWindow } from '../display/schedule.ts';
+import { runInSlices, type SliceRun } from '../display/slices.ts';
 import { WakeLockController } from '../display/wake-lock.ts';
 import { localDate } from '../display/zoned.ts';
 import './gk-alert-takeover.ts';
-import './gk-qr.ts';
-import './gk-slide.ts';
+import { prepareQr } from './gk-qr.ts';
+import { publicUrl } from './gk-slide.ts';
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
@@ -206,10 +209,18 @@ export class GkDisplay extends LitElement {
   private alertIndex = 0;
   private alertUntil = 0;
   private opening: OpeningState = 'open';
-  private builtMinute = -1;
+  /** The content prepared for this screen (null until the first preparation ends). */
+  private prepared: PreparedPlaylist | null = null;
+  /** A preparation in progress (sliced: a 10,000-item switch must not freeze the screen). */
+  private preparing: SliceRun<PreparedPlaylist> | null = null;
+  private needsPrepare = false;
+  /** What rotates, re-filtered only when `nextChange` passes, the date changes or time jumps back. */
+  private activeEntries: readonly PlaylistEntry[] = [];
+  private nextChange = -Infinity;
+  private filteredAt = NaN;
   private builtDate = '';
-  private minutely = false;
   private dirty = true;
+  private windows = new WeakMap<object, ReturnType<typeof noticeWindow>>();
   private renderedMinute = -1;
   private shift = { x: 0, y: 0 };
   private missingYears: string[] = [];
@@ -225,6 +236,8 @@ export class GkDisplay extends LitElement {
     () => !this.manualTicks,
   );
   private readonly wakeLock = new WakeLockController(this);
+  /** Warms the next slide (pages, QR code) while the screen is idle between changes. */
+  private readonly warmer = new IdleWorkController(this, () => this.warmNext());
 
   /** The current trusted time. */
   now(): number {
@@ -247,10 +260,40 @@ export class GkDisplay extends LitElement {
     return this.wakeLock.state;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.needsPrepare) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.preparing) {
+      this.preparing.cancel();
+      this.preparing = null;
+      this.needsPrepare = true;
+    }
+  }
+
+  /** Also waits for a content preparation in progress, so callers see the new content. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    while (this.preparing) {
+      await this.preparing.done;
+      result = await super.getUpdateComplete();
+    }
+    return result;
+  }
+
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('trustedNow'))
       this.trustedBase = { trusted: this.trustedNow, local: this.clock() };
-    if (changed.has('items') || changed.has('config') || changed.has('calendar')) this.dirty = true;
+    if (
+      changed.has('items') ||
+      changed.has('config') ||
+      changed.has('calendar') ||
+      this.needsPrepare
+    )
+      this.prepare();
     if (changed.has('alerts')) this.alertUntil = 0;
     // Property changes (new items, a new alerts file) take effect in this very render.
     this.evaluate(this.now());
@@ -309,6 +352,11 @@ export class GkDisplay extends LitElement {
       </div>`;
     }
     const cur = this.rotation.current;
+    if (!cur && !this.prepared && this.preparing) {
+      return html`<div class="stage card" role="status">
+        <h2>正在载入公开信息</h2>
+      </div>`;
+    }
     if (!cur) {
       return html`<div class="stage card" role="status">
         <h2>暂无轮播信息</h2>
@@ -323,9 +371,71 @@ export class GkDisplay extends LitElement {
     return html`<gk-slide
       .item=${cur.entry.item}
       .page=${cur.page}
-      .noticeWindow=${noticeWindow(cur.entry.item, this.calendar)}
+      .noticeWindow=${this.noticeWindowOf(cur.entry.item)}
       orientation=${orientation}
     ></gk-slide>`;
+  }
+
+  /** The 公示期 line of an item, computed once per item and calendar (working days cost a loop). */
+  private noticeWindowOf(item: Item): ReturnType<typeof noticeWindow> {
+    let w = this.windows.get(item);
+    if (w === undefined) {
+      w = noticeWindow(item, this.calendar);
+      this.windows.set(item, w);
+    }
+    return w;
+  }
+
+  /**
+   * Starts preparing the playlist for the current items and configuration.
+   * Small inputs finish at once; large ones continue in slices while the old
+   * playlist keeps rotating, and switch over when ready.
+   */
+  private prepare(): void {
+    this.needsPrepare = false;
+    this.preparing?.cancel();
+    this.preparing = null;
+    this.windows = new WeakMap();
+    const cfg = this.config;
+    if (!cfg) {
+      this.prepared = null;
+      return;
+    }
+    const run = runInSlices(
+      preparePlaylist(
+        this.items,
+        cfg.display,
+        {
+          timeZone: cfg.timeZone,
+          calendar: this.calendar,
+          rotateByDefault: cfg.display.rotateByDefault,
+          screenId: cfg.id,
+        },
+        cfg.orientation,
+      ),
+    );
+    if (run.value) {
+      this.prepared = run.value;
+      this.dirty = true;
+      return;
+    }
+    this.preparing = run;
+    void run.done.then((prepared) => {
+      if (this.preparing !== run || !prepared) return;
+      this.preparing = null;
+      this.prepared = prepared;
+      this.dirty = true;
+      this.requestUpdate();
+    });
+  }
+
+  /** Idle work between changes: cut the next slide's pages and encode its QR code. */
+  private warmNext(): void {
+    const next = this.rotation.peek();
+    if (!next) return;
+    const url = publicUrl(next.entry.item);
+    if (url) prepareQr(url);
+    this.noticeWindowOf(next.entry.item);
   }
 
   private renderFooter(cfg: KioskConfig, now: number) {
@@ -387,33 +497,35 @@ export class GkDisplay extends LitElement {
       changed = true;
     }
 
-    // Date-only rules change at local midnight; time-of-day rules need a minute check.
+    // The prepared playlist is re-filtered only when an item's window opens or
+    // closes (nextChange), at local midnight, or when the clock jumps back.
     const date = localDate(now, cfg.timeZone);
-    if (this.dirty || date !== this.builtDate || (this.minutely && minute !== this.builtMinute)) {
-      const { entries, calendarMissing, minutely } = buildPlaylist(
-        this.items,
-        cfg.display,
-        {
-          now,
-          timeZone: cfg.timeZone,
-          calendar: this.calendar,
-          rotateByDefault: cfg.display.rotateByDefault,
-          screenId: cfg.id,
-        },
-        cfg.orientation,
-      );
+    let slideChanged = false;
+    if (
+      this.prepared &&
+      (this.dirty || now >= this.nextChange || now < this.filteredAt || date !== this.builtDate)
+    ) {
+      const { entries, calendarMissing, nextChange } = activePlaylist(this.prepared, now);
       if (calendarMissing.join() !== this.missingYears.join()) {
         this.missingYears = calendarMissing;
         changed = true;
       }
-      if (this.rotation.setEntries(entries, now, cfg.display.dwellSeconds)) changed = true;
+      if (this.dirty || !sameEntries(entries, this.activeEntries)) {
+        this.activeEntries = entries;
+        if (this.rotation.setEntries(entries, now, cfg.display.dwellSeconds)) slideChanged = true;
+      }
       this.dirty = false;
-      this.minutely = minutely;
+      this.nextChange = nextChange;
+      this.filteredAt = now;
       this.builtDate = date;
-      this.builtMinute = minute;
     }
     // Closed: the rotation pauses (and so does the proof log); dimmed, it keeps going.
-    if (!this.active.length && opening !== 'closed-card' && this.rotation.tick(now)) changed = true;
+    if (!this.active.length && opening !== 'closed-card' && this.rotation.tick(now))
+      slideChanged = true;
+    if (slideChanged) {
+      changed = true;
+      this.warmer.schedule();
+    }
 
     if (minute !== this.renderedMinute) {
       this.renderedMinute = minute;
@@ -461,6 +573,9 @@ export class GkDisplay extends LitElement {
         pages: cur.page.count,
         dwellMs: cur.until - cur.since,
       };
+    } else if (!this.prepared && this.preparing) {
+      // Nothing decided yet: not an empty screen to log.
+      return;
     } else {
       key = 'empty';
       entry = { ...base, kind: 'empty', id: '', title: '暂无轮播信息', dwellMs: 0 };
@@ -476,6 +591,13 @@ export class GkDisplay extends LitElement {
       }),
     );
   }
+}
+
+/** Same entries in the same order (the filter builds a new array each time). */
+function sameEntries(a: readonly PlaylistEntry[], b: readonly PlaylistEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 declare global {

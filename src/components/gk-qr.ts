@@ -26,6 +26,20 @@ export function qrPath(value: string): { size: number; d: string } {
   return { size: n, d };
 }
 
+/** Codes encoded ahead of time by `prepareQr`, oldest first, a few at most. */
+const prepared = new Map<string, { size: number; d: string }>();
+
+/**
+ * Encodes `value` now, so a `<gk-qr>` created for it later renders without
+ * encoding (the display calls this while idle for its next slide's public
+ * URL). Keeps the last four; visitors' views never pass through here.
+ */
+export function prepareQr(value: string): void {
+  if (!value || prepared.has(value)) return;
+  prepared.set(value, qrPath(value));
+  while (prepared.size > 4) prepared.delete(prepared.keys().next().value as string);
+}
+
 /**
  * A QR code drawn as inline SVG with Lit's `svg` template: no innerHTML, no
  * canvas, no data: URL, so it renders under the app's Trusted Types CSP.
@@ -56,7 +70,8 @@ export class GkQr extends LitElement {
   override render() {
     if (!this.value) return html``;
     // Encoding is the costly part of a slide change: only redo it for a new value.
-    if (this.cache?.value !== this.value) this.cache = { value: this.value, ...qrPath(this.value) };
+    if (this.cache?.value !== this.value)
+      this.cache = { value: this.value, ...(prepared.get(this.value) ?? qrPath(this.value)) };
     const { size, d } = this.cache;
     const full = size + 8;
     return html`<svg

@@ -214,13 +214,22 @@ export function buildPlaylist(
     const priority = Math.max(0, Math.min(9, item.display?.priority ?? 0));
     entries.push({ item, pages: paginate(item, orientation), weight: 1 + priority });
   }
-  const date = (e: PlaylistEntry) =>
-    e.item.kind === 'notice' ? e.item.publishDate : (e.item.updatedAt ?? '');
-  entries.sort(
-    (a, b) =>
-      b.weight - a.weight || date(b).localeCompare(date(a)) || a.item.id.localeCompare(b.item.id),
-  );
+  entries.sort(compareEntries);
   return { entries, calendarMissing: [...missing].sort(), minutely };
+}
+
+// The same order as String#localeCompare without arguments, without building a collator per call.
+const collator = new Intl.Collator();
+const entryDate = (e: PlaylistEntry) =>
+  e.item.kind === 'notice' ? e.item.publishDate : (e.item.updatedAt ?? '');
+
+/** Playlist order: highest weight first, then newest, then by id. */
+export function compareEntries(a: PlaylistEntry, b: PlaylistEntry): number {
+  return (
+    b.weight - a.weight ||
+    collator.compare(entryDate(b), entryDate(a)) ||
+    collator.compare(a.item.id, b.item.id)
+  );
 }
 
 /**

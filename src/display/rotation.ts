@@ -58,6 +58,18 @@ export class Rotation {
     return this.advance(now);
   }
 
+  /**
+   * What `advance()` would show next if the playlist stays as it is, without
+   * moving: lets the display warm caches (pages, the QR code) while idle.
+   */
+  peek(): { entry: PlaylistEntry; page: SlidePage } | null {
+    const cur = this.current;
+    if (cur && cur.page.index + 1 < cur.entry.pages.length)
+      return { entry: cur.entry, page: cur.entry.pages[cur.page.index + 1] };
+    const i = pickNext(this.entries, this.credits.slice());
+    return i < 0 ? null : { entry: this.entries[i], page: this.entries[i].pages[0] };
+  }
+
   /** Shows the next page of the current item, or the next item. */
   advance(now: number): boolean {
     const cur = this.current;

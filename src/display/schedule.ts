@@ -134,7 +134,7 @@ export function rotationDecision(item: Item, ctx: ScheduleContext): RotationDeci
 }
 
 /** The first calendar year between `start` and today that the calendar lacks. */
-function missingYear(
+export function missingYear(
   start: string,
   now: number,
   timeZone: string,

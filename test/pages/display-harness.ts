@@ -108,15 +108,24 @@ function hourlyAlert(t: number): Alert[] {
   ];
 }
 
+/**
+ * `n` items made from the demo content, each with its own id and public URL
+ * (so every slide encodes a new QR code, as in a real bundle).
+ */
 function manyItems(n: number): Item[] {
   const out: Item[] = [];
   for (let i = 0; i < n; i++) {
     const base = demo[i % demo.length];
-    out.push({
-      ...base,
+    const common = {
       id: `${base.id}-${i}`,
       display: { ...base.display, priority: i % 7 === 0 ? 3 : 0 },
-    });
+    };
+    const url = `https://gongkai.example/bench/${i}.html`;
+    out.push(
+      base.kind === 'notice'
+        ? { ...base, ...common, source: { ...base.source, url } }
+        : { ...base, ...common, onlineUrl: url },
+    );
   }
   return out;
 }
