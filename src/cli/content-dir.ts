@@ -9,9 +9,11 @@ import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { calendarFromDayTable } from '../content/calendar.ts';
-import { createSanitizer, type HtmlSanitizer } from '../content/sanitize.ts';
+import { createSanitizer, type HtmlSanitizer, type SanitizeResult } from '../content/sanitize.ts';
+import { isCanonicalSafeHtml } from './canonical-html.ts';
 import type { Calendar } from '../content/types.ts';
 import type { Problem, RawSource } from '../content/validate.ts';
+import { mapLimit } from './util.ts';
 
 /** Files a content folder may hold besides items (never read as items). */
 const SKIP = /(^|\/)(\.|_|node_modules\/)|\.(pem|md~|bak)$|(^|\/)attachments\//;
@@ -39,14 +41,20 @@ export async function readContentDir(
   const fail = (file: string, reason: string): void => {
     problems.push({ file, itemId: null, field: '', reason, level: 'error' });
   };
-  for (const rel of await listFiles(dir)) {
-    if (SKIP.test(rel)) continue;
+  const rels = (await listFiles(dir)).filter((rel) => !SKIP.test(rel));
+  const isData = (rel: string): boolean => /\.(json|ya?ml)$/i.test(rel);
+  // Items are read ahead, many at a time, then handled in order as before.
+  const texts = await mapLimit(rels, 32, async (rel) =>
+    isData(rel) ? readFile(join(dir, rel), 'utf8').catch((e: unknown) => e) : undefined,
+  );
+  for (const [index, rel] of rels.entries()) {
     const file = join(dir, rel);
     const lower = rel.toLowerCase();
-    if (lower.endsWith('.json') || lower.endsWith('.yaml') || lower.endsWith('.yml')) {
+    if (isData(rel)) {
       let data: unknown;
       try {
-        const text = await readFile(file, 'utf8');
+        const text = texts[index];
+        if (typeof text !== 'string') throw text;
         data = lower.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
       } catch (e) {
         fail(file, `cannot parse: ${e instanceof Error ? e.message : String(e)}`);
@@ -123,16 +131,28 @@ export function loadCalendar(): Calendar {
 }
 
 /**
- * The HTML sanitiser on a jsdom window (DOMPurify needs a DOM). Loaded lazily:
- * jsdom takes most of the CLI's start-up time and only validation needs it.
+ * The HTML sanitiser: DOMPurify on a jsdom window (DOMPurify needs a DOM), with
+ * a fast path for bodies it would return unchanged (`isCanonicalSafeHtml`).
+ * jsdom is loaded on the first body that needs it: it takes most of the CLI's
+ * start-up time, and a folder of plain paragraphs never needs it.
  */
 export async function nodeSanitizer(): Promise<HtmlSanitizer> {
-  const [{ JSDOM }, { default: createDOMPurify }] = await Promise.all([
-    import('jsdom'),
-    import('dompurify'),
-  ]);
-  const { window } = new JSDOM('');
-  return createSanitizer(
-    createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]),
+  let slow: HtmlSanitizer | undefined;
+  const purified = (html: string): SanitizeResult => {
+    if (!slow) {
+      // Synchronous load: the sanitiser is called from synchronous validation.
+      const require = createRequire(import.meta.url);
+      const { JSDOM } = require('jsdom') as typeof import('jsdom');
+      const createDOMPurify = require('dompurify') as typeof import('dompurify').default;
+      const { window } = new JSDOM('');
+      slow = createSanitizer(
+        createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]),
+      );
+    }
+    return slow(html);
+  };
+  return Promise.resolve((html: string): SanitizeResult =>
+    // Without '<' DOMPurify itself returns the input as it is.
+    !html.includes('<') || isCanonicalSafeHtml(html) ? { html, removed: [] } : purified(html),
   );
 }

@@ -34,6 +34,7 @@ import {
   intOption,
   InvalidError,
   isDirectory,
+  mapLimit,
   parse,
   progress,
   required,
@@ -46,8 +47,12 @@ import { verifySignature } from '../../content/bundle.ts';
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** Writes a file atomically (temp file, then rename), creating folders. */
-async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+async function writeAtomic(
+  path: string,
+  bytes: Uint8Array | string,
+  makeFolder = true,
+): Promise<void> {
+  if (makeFolder) await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, bytes);
   await rename(tmp, path);
@@ -252,11 +257,18 @@ async function build(argv: string[]): Promise<number> {
   bar.end();
   const builtMs = performance.now() - started;
   let written = 0;
-  for (const [p, bytes] of built.files) {
-    if (await exists(join(out, p))) continue;
-    await writeAtomic(join(out, p), bytes);
+  // Content-addressed: a file already in --out (an older version) is the same bytes.
+  const made = new Map<string, Promise<unknown>>();
+  await mapLimit([...built.files], 32, async ([p, bytes]) => {
+    const path = join(out, p);
+    if (await exists(path)) return;
+    const folder = dirname(path);
+    let ready = made.get(folder);
+    if (!ready) made.set(folder, (ready = mkdir(folder, { recursive: true })));
+    await ready;
+    await writeAtomic(path, bytes, false);
     written += bytes.length;
-  }
+  });
   const sig = signBytes(signer.key, built.manifestBytes);
   // The packed copy beside the manifest: a kiosk syncing most of the bundle fetches
   // it in one request (src/sync/ingest.ts), and it is the file to sideload.
