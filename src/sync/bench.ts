@@ -1,7 +1,8 @@
 import type { TrustedKey } from '../config/types.ts';
 import { openStore, deleteStore } from '../data/db.ts';
 import { ingestBundle, type IngestPhase, type IngestResult } from './ingest.ts';
-import { httpSource } from './sources.ts';
+import { fileSource, httpSource, packedFiles } from './sources.ts';
+import type { BundleSource } from './ingest.ts';
 
 /** Options of {@link ingestFromUrl}. */
 export interface BenchIngestOptions {
@@ -32,6 +33,28 @@ export async function ingestFromUrl(
   manifestUrl: string,
   options: BenchIngestOptions,
 ): Promise<BenchIngestResult> {
+  return benchIngest(
+    () => httpSource(new URL(manifestUrl, location.href).href, { timeoutMs: 120_000 }),
+    options,
+  );
+}
+
+/**
+ * For `npm run bench`: the sideload path. Ingests a packed bundle (`.gkb`)
+ * already read into memory, as the admin panel does with a file from a USB
+ * stick: unpacking, verification and the commit are timed, reading the file is not.
+ */
+export async function ingestPacked(
+  packed: Uint8Array,
+  options: BenchIngestOptions,
+): Promise<BenchIngestResult> {
+  return benchIngest(() => fileSource(packedFiles(packed, 'bundle.gkb')), options);
+}
+
+async function benchIngest(
+  makeSource: () => BundleSource,
+  options: BenchIngestOptions,
+): Promise<BenchIngestResult> {
   const dbName = options.dbName ?? 'gongkai-bench';
   if (options.fresh) await deleteStore(dbName);
   const store = await openStore({}, dbName);
@@ -39,7 +62,8 @@ export async function ingestFromUrl(
   const phases: Partial<Record<IngestPhase, number>> = {};
   try {
     const result = await ingestBundle(
-      httpSource(new URL(manifestUrl, location.href).href, { timeoutMs: 120_000 }),
+      // Made after t0: unpacking a sideloaded file is part of its ingest.
+      makeSource(),
       {
         store,
         trustedKeys: options.trustedKeys.map((k) => ({ id: k.id, jwk: k.jwk, demo: k.demo })),

@@ -136,7 +136,8 @@ export function bundleSizes(dir: string): { files: number; bytes: number; manife
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else {
+      // The packed copy beside the manifest repeats the bundle: not counted twice.
+      else if (e.name !== 'bundle.gkb') {
         files++;
         bytes += readFileSync(p).length;
       }
