@@ -76,3 +76,87 @@ export class AdminGestureController implements ReactiveController {
     }
   };
 }
+
+/** Keys that make a browser leave or reload the page; prevented outside text fields. */
+const NAV_KEYS = ['BrowserBack', 'BrowserForward', 'BrowserHome', 'BrowserRefresh', 'F5'];
+
+function isEditable(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+/**
+ * Nothing on a kiosk may take a visitor away from the app. Components already
+ * make links inert inside the kiosk; this is the page-wide net (defence in
+ * depth, also for the reading-room display and the admin panel):
+ * - link clicks (any mouse button) and form submissions are cancelled;
+ * - `window.open` returns null;
+ * - a dragged link or file dropped on the page is refused (the browser would open it);
+ * - no context menu; Backspace (outside a text field), Alt+←/→, F5, Ctrl+R and
+ *   the browser's back/forward/home keys do nothing;
+ * - a guard history entry: "back" lands on the app's own first entry, where a
+ *   new guard is pushed at once, so history never goes past the start.
+ * Browser-reserved shortcuts (Ctrl+N/T/W/L) cannot be cancelled by a page: the
+ * kiosk's Chromium flags handle them (docs/deploy.md).
+ */
+export class LockdownController implements ReactiveController {
+  private _startUrl = '';
+  private _open: typeof window.open | null = null;
+
+  constructor(host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this._startUrl = location.pathname + location.search;
+    this._open = window.open;
+    window.open = () => null;
+    for (const [type, fn] of this._listeners) window.addEventListener(type, fn, true);
+    window.addEventListener('popstate', this._onPopState);
+    // A guard entry on top of the start entry: "back" pops to the start, never past it.
+    history.pushState(null, '', this._startUrl);
+  }
+
+  hostDisconnected(): void {
+    if (this._open) window.open = this._open;
+    for (const [type, fn] of this._listeners) window.removeEventListener(type, fn, true);
+    window.removeEventListener('popstate', this._onPopState);
+  }
+
+  private readonly _prevent = (e: Event): void => e.preventDefault();
+
+  private readonly _onClick = (e: MouseEvent): void => {
+    const a = e.composedPath().find((n) => n instanceof HTMLAnchorElement);
+    // The admin panel's CSV export is a download of a blob URL, not a navigation.
+    if (a && a.hasAttribute('href') && !(a.download && a.href.startsWith('blob:'))) {
+      e.preventDefault();
+    }
+  };
+
+  private readonly _onKey = (e: KeyboardEvent): void => {
+    const leaves =
+      NAV_KEYS.includes(e.key) ||
+      (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home')) ||
+      ((e.ctrlKey || e.metaKey) && (e.key === 'r' || e.key === 'R')) ||
+      (e.key === 'Backspace' && !isEditable(e.composedPath()[0] ?? null));
+    if (leaves) e.preventDefault();
+  };
+
+  private readonly _onPopState = (): void => {
+    history.pushState(null, '', this._startUrl);
+  };
+
+  private readonly _listeners: [string, EventListener][] = [
+    ['click', this._onClick as EventListener],
+    ['auxclick', this._onClick as EventListener],
+    ['submit', this._prevent],
+    ['contextmenu', this._prevent],
+    ['dragstart', this._prevent],
+    ['dragover', this._prevent],
+    ['drop', this._prevent],
+    ['keydown', this._onKey as EventListener],
+  ];
+}

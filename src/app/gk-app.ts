@@ -10,7 +10,7 @@ import { initialStatus, type SyncStatus } from '../sync/status.ts';
 import { describeDuration, TrustedClock } from '../sync/time.ts';
 import { ingestFromUrl } from '../sync/bench.ts';
 import { ClockController } from '../display/clock.ts';
-import { AdminGestureController, SyncController } from './controllers.ts';
+import { AdminGestureController, LockdownController, SyncController } from './controllers.ts';
 import type { StatusMessage } from '../components/gk-status-banner.ts';
 import type { AdminCounts, AdminExportKind, AdminStatusRow } from '../components/gk-admin-panel.ts';
 import type { ItemOpenEvent, SearchDoneEvent } from '../components/gk-kiosk.ts';
@@ -136,6 +136,8 @@ export class GkApp extends LitElement {
   private readonly _gesture = new AdminGestureController(this, () => this._openAdmin());
   /** Anonymous counts and the proof-of-display log. */
   private readonly _counts = new CountsController(this);
+  /** Nothing navigates away from the app (links, forms, window.open, drops, back). */
+  readonly lockdown = new LockdownController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();

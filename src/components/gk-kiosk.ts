@@ -176,7 +176,11 @@ export class GkKiosk extends LitElement {
   private _idle: IdleController | null = null;
   private _idleMs = 0;
   private _speech: SpeechController | null = null;
-  /** The typed query not yet reported as a finished search (forgotten once reported). */
+  /**
+   * The longest query of the current edit run, not yet reported as a finished
+   * search (forgotten once reported): clearing the field reports it, so a
+   * query given up on still counts, and backspacing does not count each prefix.
+   */
   private _unreported = '';
 
   /** The current session (read-only copy, for the shell and tests). */
@@ -361,9 +365,8 @@ export class GkKiosk extends LitElement {
     this._session = { ...this._session, ...patch };
   }
 
-  /** Reports the typed query once as a finished search (for anonymous counts). */
-  private _reportSearch() {
-    const query = this._unreported.trim();
+  /** Reports the query once as a finished search (for anonymous counts). */
+  private _reportSearch(query = this._unreported ? this._session.query.trim() : '') {
     this._unreported = '';
     if (!query) return;
     let count = 0;
@@ -402,7 +405,9 @@ export class GkKiosk extends LitElement {
   }
 
   private _onQuery(e: QueryChangeEvent) {
-    this._unreported = e.query;
+    const peak = this._unreported;
+    if (!e.query.trim()) this._reportSearch(peak.trim());
+    else if (!peak.startsWith(e.query)) this._unreported = e.query;
     this._set({ query: e.query });
   }
 

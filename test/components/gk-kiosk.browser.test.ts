@@ -218,6 +218,16 @@ describe('gk-kiosk', () => {
       ['gk', gkHits],
       ['gkqx7', 0],
     ]);
+    // Backspacing does not count each prefix; clearing the field finishes the longest query.
+    el.startSession();
+    await el.updateComplete;
+    await navTo(el, '搜索');
+    await typeKeys(el, 'q', 'x', 'z', 'Backspace', 'Backspace');
+    expect(done).to.have.length(2);
+    await typeKeys(el, 'Clear');
+    expect(done[2]).to.deep.equal(['qxz', 0]);
+    await typeKeys(el, 'Clear');
+    expect(done).to.have.length(3);
   });
 
   it('resets after the configured idle time without input, and not before', async () => {
