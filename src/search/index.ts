@@ -5,14 +5,29 @@
  * titles from build-time pinyin, and a synonym list. Pure code: it runs in a
  * Web Worker, the page and Node alike. See docs/search.md for the design and
  * the measurements behind it.
+ *
+ * A query runs once per keystroke, so its cost is kept proportional to what
+ * it can return rather than to the corpus: documents with every term come
+ * from intersecting postings (rarest term first, galloping), documents with
+ * only some terms are scored only when fewer than `limit` better matches
+ * exist, and pinyin and homophone matching start from title positions
+ * grouped by syllable instead of scanning every title.
  */
-import { idKey, isHan, normalizeMapped, normalizeText, type MappedText } from './normalize.ts';
+import {
+  foldText,
+  idKey,
+  idKeyOfFolded,
+  isHan,
+  normalizeMapped,
+  normalizeText,
+  wordsOfFolded,
+  type MappedText,
+} from './normalize.ts';
 import { DEFAULT_SYNONYMS, expandSynonymsNormalized } from './synonyms.ts';
 import type {
   CharPinyinTable,
   DocStatus,
   Highlight,
-  MatchKind,
   QueryOptions,
   SearchDoc,
   SearchResult,
@@ -33,6 +48,27 @@ const WORD_BASE = 1 << 29;
 const TITLE_WEIGHT = 3;
 const K1 = 1.2;
 const B = 0.75;
+const VALID = DOC_STATUS.valid;
+/** Indexes into {@link MATCH_KINDS}, kept per candidate in a byte. */
+const K_ID = MATCH_KINDS.indexOf('id');
+const K_PHRASE = MATCH_KINDS.indexOf('phrase');
+const K_PINYIN = MATCH_KINDS.indexOf('pinyin');
+const K_HOMOPHONE = MATCH_KINDS.indexOf('homophone');
+const K_TERMS = MATCH_KINDS.indexOf('terms');
+const K_PARTIAL = MATCH_KINDS.indexOf('partial');
+/** Tier of a document that has only some of the query's terms: below every other match. */
+const PARTIAL_TIER = 1;
+/** Tier of a document with every term, not all in the title: below every title match. */
+const BODY_TIER = 2;
+
+/**
+ * The passes of a term search, cheapest and strongest first: documents with
+ * every term in the title, then with every term anywhere, then with some.
+ * A later pass runs only if the earlier ones found fewer than `limit`
+ * documents above its tiers, since its documents could not rank higher.
+ */
+const PASS = { title: 0, body: 1, partial: 2 } as const;
+type Pass = (typeof PASS)[keyof typeof PASS];
 
 /** Options of {@link buildIndex}. */
 export interface BuildOptions {
@@ -90,32 +126,83 @@ interface IndexArrays {
   sylStart: Uint32Array;
 }
 
+/** Positions grouped by a small integer (CSR): group g's positions are `pos[start[g]..start[g+1])`, ascending. */
+interface Grouped {
+  start: Uint32Array;
+  pos: Uint32Array;
+}
+
+/** Groups the indices 0..group.length-1 by `group[i]` (negative: left out), keeping them ascending. */
+function groupBy(group: Int32Array, nGroups: number): Grouped {
+  const start = new Uint32Array(nGroups + 1);
+  for (let i = 0; i < group.length; i++) if (group[i] >= 0) start[group[i] + 1]++;
+  for (let g = 0; g < nGroups; g++) start[g + 1] += start[g];
+  const fill = start.slice(0, nGroups);
+  const pos = new Uint32Array(start[nGroups]);
+  for (let i = 0; i < group.length; i++) if (group[i] >= 0) pos[fill[group[i]]++] = i;
+  return { start, pos };
+}
+
+/** First index in `[p, end)` whose posting is ≥ `d` (or `end`): exponential then binary search. */
+function seek(postings: Uint16Array | Uint32Array, p: number, end: number, d: number): number {
+  if (p >= end || postings[p] >= d) return p;
+  let lo = p + 1;
+  let hi = lo;
+  let step = 1;
+  // Invariant: postings[lo - 1] < d.
+  while (hi < end && postings[hi] < d) {
+    lo = hi + 1;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > end) hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (postings[mid] < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A built (or loaded) search index. Immutable; queries reuse scratch arrays. */
 export class SearchIndex {
   readonly meta: IndexMeta;
   readonly arrays: IndexArrays;
-  private readonly charIds = new Map<number, number>();
+  /** Character id by BMP code point (0: not in the index); astral ones in a Map. */
+  private readonly charIdBmp = new Int32Array(0x10000);
+  private readonly charIdAstral = new Map<number, number>();
   private readonly wordIds = new Map<string, number>();
   private readonly idLookup = new Map<string, number[]>();
   private readonly sortedIdKeys: string[];
   private readonly sylIds = new Map<string, number>();
   private readonly charSyl = new Map<number, number[]>();
-  private readonly sylFirst: Uint8Array;
-  private readonly sylInitialLen: Uint8Array;
+  /** Title positions by syllable id, by the first letter (a–z) of their syllable, by character id. */
+  private readonly bySyl: Grouped;
+  private readonly byLetter: Grouped;
+  private readonly byChar: Grouped;
+  // Candidates of the running query, by document; `list` holds the documents offered so far.
+  private readonly tier: Float64Array;
+  private readonly rel: Float64Array;
+  private readonly kind: Uint8Array;
+  private readonly variantOf: Uint8Array;
+  private readonly spanStart: Int32Array;
+  private readonly spanEnd: Int32Array;
+  private readonly list: Int32Array;
+  private count = 0;
+  // Scratch of the term passes, reused by every query.
   private readonly scratchScore: Float64Array;
   private readonly scratchMatched: Uint16Array;
   private readonly scratchTitle: Uint16Array;
   private readonly touched: Int32Array;
-  private readonly cand = {
-    tier: new Float32Array(0),
-    rel: new Float64Array(0),
-    kind: new Uint8Array(0),
-    variant: new Uint8Array(0),
-    spanStart: new Int32Array(0),
-    spanEnd: new Int32Array(0),
-    list: new Int32Array(0),
-    count: 0,
-  };
+  private readonly alive: Int32Array;
+  private keyPos = new Uint32Array(4096);
+  private matches = new Int32Array(256);
+  private topDoc = new Int32Array(32);
+  private topScore = new Float64Array(32);
+  private readonly fullSyllables = { n: 0 };
+  /** Per document: the BM25 length normalisation of its title and of its body. */
+  private readonly titleNormOf: Float64Array;
+  private readonly bodyNormOf: Float64Array;
   private variants: string[] = [];
   /** Normalised titles and summaries with offset maps, reused across keystrokes. */
   private readonly mappedCache = new Map<string, MappedText>();
@@ -125,7 +212,12 @@ export class SearchIndex {
     this.meta = meta;
     this.arrays = arrays;
     let cid = 1;
-    for (const ch of meta.chars) this.charIds.set(ch.codePointAt(0) ?? 0, cid++);
+    for (const ch of meta.chars) {
+      const cp = ch.codePointAt(0) ?? 0;
+      if (cp < 0x10000) this.charIdBmp[cp] = cid++;
+      else this.charIdAstral.set(cp, cid++);
+    }
+    const nChars = cid;
     meta.words.forEach((w, i) => this.wordIds.set(w, i));
     meta.idKeys.forEach((keys, d) => {
       for (const k of keys) {
@@ -136,12 +228,6 @@ export class SearchIndex {
     });
     this.sortedIdKeys = [...this.idLookup.keys()].sort();
     meta.syllables.forEach((s, i) => this.sylIds.set(s, i));
-    this.sylFirst = new Uint8Array(meta.syllables.length);
-    this.sylInitialLen = new Uint8Array(meta.syllables.length);
-    meta.syllables.forEach((s, i) => {
-      this.sylFirst[i] = s.charCodeAt(0) || 0;
-      this.sylInitialLen[i] = /^[zcs]h/.test(s) ? 2 : 1;
-    });
     if (meta.charPinyin) {
       for (const [syl, chars] of Object.entries(meta.charPinyin.syllables)) {
         const sid = this.sylIds.get(syl);
@@ -154,21 +240,43 @@ export class SearchIndex {
         }
       }
     }
-    this.scratchScore = new Float64Array(meta.n);
-    this.scratchMatched = new Uint16Array(meta.n);
-    this.scratchTitle = new Uint16Array(meta.n);
-    this.touched = new Int32Array(meta.n);
+    // Title positions grouped three ways (about 1 ms per 10,000 titles), so pinyin and homophone
+    // queries visit only the positions that can start a match.
+    const { sylFlat, charFlat } = arrays;
+    const len = sylFlat.length;
+    const g = new Int32Array(len);
+    for (let p = 0; p < len; p++) g[p] = sylFlat[p] === 0 ? -1 : sylFlat[p];
+    this.bySyl = groupBy(g, meta.syllables.length);
+    const letter = meta.syllables.map((s) => {
+      const c = s.charCodeAt(0) - 97;
+      return c >= 0 && c < 26 ? c : -1;
+    });
+    for (let p = 0; p < len; p++) g[p] = sylFlat[p] === 0 ? -1 : letter[sylFlat[p]];
+    this.byLetter = groupBy(g, 26);
+    for (let p = 0; p < len; p++) g[p] = charFlat[p] === 0 ? -1 : this.charIdOf(charFlat[p]) - 1;
+    this.byChar = groupBy(g, nChars);
+
     const n = meta.n;
-    this.cand = {
-      tier: new Float32Array(n),
-      rel: new Float64Array(n),
-      kind: new Uint8Array(n),
-      variant: new Uint8Array(n),
-      spanStart: new Int32Array(n).fill(-1),
-      spanEnd: new Int32Array(n),
-      list: new Int32Array(n),
-      count: 0,
-    };
+    this.tier = new Float64Array(n);
+    this.rel = new Float64Array(n);
+    this.kind = new Uint8Array(n);
+    this.variantOf = new Uint8Array(n);
+    this.spanStart = new Int32Array(n).fill(-1);
+    this.spanEnd = new Int32Array(n);
+    this.list = new Int32Array(n);
+    this.scratchScore = new Float64Array(n);
+    this.scratchMatched = new Uint16Array(n);
+    this.scratchTitle = new Uint16Array(n);
+    this.touched = new Int32Array(n);
+    this.alive = new Int32Array(n);
+    this.titleNormOf = new Float64Array(n);
+    this.bodyNormOf = new Float64Array(n);
+    const avgT = meta.avgTitleLen || 1;
+    const avgB = meta.avgBodyLen || 1;
+    for (let d = 0; d < n; d++) {
+      this.titleNormOf[d] = 1 - B + (B * arrays.titleLen[d]) / avgT;
+      this.bodyNormOf[d] = 1 - B + (B * arrays.bodyLen[d]) / avgB;
+    }
     // Normalised once: the synonym keys are checked on every keystroke.
     this.synonymKeys = Object.entries(meta.synonyms).map(([k, v]) => [
       normalizeText(k).trim(),
@@ -176,25 +284,33 @@ export class SearchIndex {
     ]);
   }
 
-  /** Records a candidate, keeping its strongest match. */
+  /** Character id of a code point, 0 if no indexed text has it. */
+  private charIdOf(cp: number): number {
+    return cp < 0x10000 ? this.charIdBmp[cp] : (this.charIdAstral.get(cp) ?? 0);
+  }
+
+  /**
+   * Records a candidate, keeping its strongest match (higher tier, then
+   * higher relevance; the first one offered on a tie).
+   */
   private offer(
     doc: number,
     tier: number,
     rel: number,
-    kind: MatchKind,
+    kind: number,
     variant = 0,
-    span?: [number, number],
+    spanStart = -1,
+    spanEnd = 0,
   ): void {
-    const c = this.cand;
-    const prev = c.tier[doc];
-    if (prev === 0) c.list[c.count++] = doc;
-    else if (prev > tier || (prev === tier && c.rel[doc] >= rel)) return;
-    c.tier[doc] = tier;
-    c.rel[doc] = rel;
-    c.kind[doc] = MATCH_KINDS.indexOf(kind);
-    c.variant[doc] = variant;
-    c.spanStart[doc] = span ? span[0] : -1;
-    c.spanEnd[doc] = span ? span[1] : 0;
+    const prev = this.tier[doc];
+    if (prev === 0) this.list[this.count++] = doc;
+    else if (prev > tier || (prev === tier && this.rel[doc] >= rel)) return;
+    this.tier[doc] = tier;
+    this.rel[doc] = rel;
+    this.kind[doc] = kind;
+    this.variantOf[doc] = variant;
+    this.spanStart[doc] = spanStart;
+    this.spanEnd[doc] = spanEnd;
   }
 
   /** Number of documents. */
@@ -202,7 +318,7 @@ export class SearchIndex {
     return this.meta.n;
   }
 
-  /** Term id range of a key, or null. */
+  /** Posting range of a key, or null. */
   private range(key: number): [number, number] | null {
     const keys = this.arrays.keys;
     let lo = 0;
@@ -217,12 +333,12 @@ export class SearchIndex {
     return null;
   }
 
-  /** Term keys of a normalised query (bigrams of Han runs, unigram for a 1-char run, words). */
+  /** Term keys of a normalised query (bigrams of Han runs, unigram for a 1-char run, words); -1 for unknown. */
   queryKeys(norm: string): number[] {
     const keys: number[] = [];
     forEachRun(norm, (run, han) => {
       if (han) {
-        const ids = run.map((cp) => this.charIds.get(cp) ?? -1);
+        const ids = run.map((cp) => this.charIdOf(cp) || -1);
         if (ids.length === 1) keys.push(ids[0] < 0 ? -1 : ids[0]);
         for (let i = 0; i + 1 < ids.length; i++) {
           keys.push(
@@ -241,22 +357,23 @@ export class SearchIndex {
    * Ranks documents for a query. Tiers, strongest first: 文号/索引号 exact,
    * phrase in title, pinyin in title, homophone in title, every term in title,
    * every term anywhere, some terms. Within a tier valid beats expired, then
-   * BM25F × coverage², then recency.
+   * BM25F × coverage², then recency, then index order.
    */
   search(query: string, options: QueryOptions = {}): SearchResult[] {
     const limit = options.limit ?? 20;
     const today = toDays(options.today ?? this.meta.builtOn);
     const raw = query.trim();
-    if (raw === '') return [];
-    const norm = normalizeText(raw).trim();
+    if (raw === '' || limit <= 0) return [];
+    const folded = foldText(raw);
+    const norm = wordsOfFolded(folded).trim();
     const compact = norm.replace(/ /g, '');
-    this.cand.count = 0;
+    this.count = 0;
 
     // 文号 / 索引号: exact key first, then keys that start with what was typed so far.
-    const key = idKey(raw);
+    const key = idKeyOfFolded(folded);
     if (key.length >= 4 && /\d/.test(key)) {
       const exact = this.idLookup.get(key);
-      if (exact) for (const d of exact) this.offer(d, 7, 1, 'id');
+      if (exact) for (const d of exact) this.offer(d, 7, 1, K_ID);
       if (key.length >= 6) {
         // Sorted keys: the keys starting with what was typed are one contiguous run.
         let lo = 0;
@@ -273,15 +390,36 @@ export class SearchIndex {
         ) {
           const k = this.sortedIdKeys[i];
           if (k === key) continue;
-          for (const d of this.idLookup.get(k) ?? []) this.offer(d, 6, key.length / k.length, 'id');
+          for (const d of this.idLookup.get(k) ?? []) this.offer(d, 6, key.length / k.length, K_ID);
         }
       }
     }
     this.variants = compact === '' ? [] : expandSynonymsNormalized(norm, this.synonymKeys);
-    this.variants.forEach((v, vi) => this.termSearch(v, vi));
-    if (/^[a-z ]+$/.test(norm)) this.pinyinSearch(compact);
-    else if (/^\p{Script=Han}{2,}$/u.test(compact)) this.homophoneSearch(compact);
+    const variants = this.variants;
+    const all = options.exhaustive === true;
+    for (let v = 0; v < variants.length; v++) this.termSearch(variants[v], v, PASS.title);
+    // Pinyin (tiers 4.4–4.6) and homophone (tier 4) matches cannot reach the top `limit`
+    // when that many documents already rank above them (文号, phrase in the title).
+    if (/^[a-z ]+$/.test(norm)) {
+      if (all || this.countAbove(4.6) < limit) this.pinyinSearch(compact);
+    } else if (/^\p{Script=Han}{2,}$/u.test(compact) && (all || this.countAbove(4) < limit)) {
+      this.homophoneSearch(compact);
+    }
+    if (all || this.countAbove(BODY_TIER) < limit) {
+      for (let v = 0; v < variants.length; v++) this.termSearch(variants[v], v, PASS.body);
+    }
+    // Every candidate so far ranks above a partial match.
+    if (all || this.count < limit) {
+      for (let v = 0; v < variants.length; v++) this.termSearch(variants[v], v, PASS.partial);
+    }
     return this.finish(limit, today, options);
+  }
+
+  /** Number of candidates ranked in a tier above `tier`. */
+  private countAbove(tier: number): number {
+    let k = 0;
+    for (let i = 0; i < this.count; i++) if (this.tier[this.list[i]] > tier) k++;
+    return k;
   }
 
   /**
@@ -292,82 +430,203 @@ export class SearchIndex {
   candidates(pinyinPrefix: string, limit = 10): string[] {
     const q = pinyinPrefix.toLowerCase().replace(/[^a-z]/g, '');
     if (q === '') return [];
-    this.cand.count = 0;
+    this.count = 0;
     this.pinyinSearch(q);
     const counts = new Map<string, number>();
-    const c = this.cand;
-    for (let i = 0; i < c.count; i++) {
-      const d = c.list[i];
-      const word = Array.from(this.meta.titles[d]).slice(c.spanStart[d], c.spanEnd[d]).join('');
+    for (let i = 0; i < this.count; i++) {
+      const d = this.list[i];
+      const word = Array.from(this.meta.titles[d])
+        .slice(this.spanStart[d], this.spanEnd[d])
+        .join('');
       counts.set(word, (counts.get(word) ?? 0) + 1);
-      c.tier[d] = 0;
+      this.tier[d] = 0;
     }
-    c.count = 0;
+    this.count = 0;
     return [...counts]
       .sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))
       .slice(0, limit)
       .map(([w]) => w);
   }
 
-  /** Bigram/unigram/word search with BM25F; offers every touched doc. */
-  private termSearch(norm: string, variant: number): void {
+  /**
+   * Bigram/unigram/word search with BM25F. The title and body passes offer
+   * documents that have every term (in the title; not all in the title),
+   * found by intersecting postings, rarest first. The partial pass offers
+   * every document with any term (a union of postings).
+   */
+  private termSearch(norm: string, variant: number, pass: Pass): void {
+    const partial = pass === PASS.partial;
     const keys = this.queryKeys(norm);
-    const uniq = [...new Set(keys)];
     const total = keys.length;
     if (total === 0) return;
-    const { postings, tfTitle, tfBody, titleLen, bodyLen } = this.arrays;
+    const uniq: number[] = [];
+    const weight: number[] = [];
+    for (const k of keys) {
+      const at = uniq.indexOf(k);
+      if (at >= 0) weight[at]++;
+      else {
+        uniq.push(k);
+        weight.push(1);
+      }
+    }
+    const n = this.meta.n;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const idfs: number[] = [];
+    for (const k of uniq) {
+      const r = k < 0 ? null : this.range(k);
+      if (!r) {
+        // A term no document has: nothing has every term.
+        if (!partial) return;
+        starts.push(0);
+        ends.push(0);
+        idfs.push(0);
+        continue;
+      }
+      const df = r[1] - r[0];
+      starts.push(r[0]);
+      ends.push(r[1]);
+      idfs.push(Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+    }
+    if (partial) this.unionPass(norm, variant, total, weight, starts, ends, idfs);
+    else this.intersectPass(norm, variant, starts, ends, idfs, pass === PASS.title);
+  }
+
+  /** BM25F term frequency part of posting `p` of document `d`. */
+  private tf(p: number, d: number): number {
+    return (
+      (TITLE_WEIGHT * this.arrays.tfTitle[p]) / this.titleNormOf[d] +
+      this.arrays.tfBody[p] / this.bodyNormOf[d]
+    );
+  }
+
+  /**
+   * Offers a document that has every term, in the tier of where the terms are:
+   * the phrase in the title, every term in the title, or every term anywhere.
+   */
+  private offerFull(
+    d: number,
+    allInTitle: boolean,
+    phrase: string,
+    variant: number,
+    score: number,
+  ): void {
+    let tier = BODY_TIER;
+    let kind = K_TERMS;
+    // Every bigram in the title is necessary for the phrase to be there: check the string only then.
+    if (allInTitle && this.meta.titleNorm[d].includes(phrase)) {
+      tier = 5;
+      kind = K_PHRASE;
+    } else if (allInTitle) tier = 3;
+    // A synonym expansion ranks just below the same match of the literal query.
+    this.offer(d, variant > 0 ? tier - 0.05 : tier, score / (score + 10), kind, variant);
+  }
+
+  /**
+   * Documents with every term: the rarest term's postings, filtered by
+   * galloping through the others. Offers those with every term in the title
+   * (`inTitle`) or the others.
+   */
+  private intersectPass(
+    norm: string,
+    variant: number,
+    starts: number[],
+    ends: number[],
+    idfs: number[],
+    inTitle: boolean,
+  ): void {
+    const { postings, tfTitle } = this.arrays;
+    const u = starts.length;
+    const order = starts
+      .map((_, i) => i)
+      .sort((a, b) => ends[a] - starts[a] - (ends[b] - starts[b]));
+    const r0 = order[0];
+    const base = starts[r0];
+    const n0 = ends[r0] - base;
+    if (n0 === 0) return;
+    if (this.keyPos.length < u * n0)
+      this.keyPos = new Uint32Array(Math.max(u * n0, this.keyPos.length * 2));
+    const keyPos = this.keyPos;
+    const alive = this.alive;
+    for (let c = 0; c < n0; c++) {
+      alive[c] = c;
+      keyPos[r0 * n0 + c] = base + c;
+    }
+    let nAlive = n0;
+    for (let o = 1; o < u && nAlive > 0; o++) {
+      const k = order[o];
+      const end = ends[k];
+      let p = starts[k];
+      let kept = 0;
+      for (let a = 0; a < nAlive; a++) {
+        const c = alive[a];
+        const d = postings[base + c];
+        p = seek(postings, p, end, d);
+        if (p >= end) break;
+        if (postings[p] === d) {
+          keyPos[k * n0 + c] = p;
+          alive[kept++] = c;
+          p++;
+        }
+      }
+      nAlive = kept;
+    }
+    const phrase = norm.replace(/ /g, '');
+    for (let a = 0; a < nAlive; a++) {
+      const c = alive[a];
+      let allInTitle = true;
+      for (let i = 0; i < u && allInTitle; i++)
+        if (tfTitle[keyPos[i * n0 + c]] === 0) allInTitle = false;
+      if (allInTitle !== inTitle) continue;
+      const d = postings[base + c];
+      // Summed in query order, as the union pass does, so both give the same score.
+      let score = 0;
+      for (let i = 0; i < u; i++) {
+        const tf = this.tf(keyPos[i * n0 + c], d);
+        score += (idfs[i] * tf * (K1 + 1)) / (K1 + tf);
+      }
+      this.offerFull(d, allInTitle, phrase, variant, score);
+    }
+  }
+
+  /** Every document with any term, scored by BM25F × coverage². */
+  private unionPass(
+    norm: string,
+    variant: number,
+    total: number,
+    weight: number[],
+    starts: number[],
+    ends: number[],
+    idfs: number[],
+  ): void {
+    const { postings, tfTitle } = this.arrays;
     const score = this.scratchScore;
     const matched = this.scratchMatched;
     const inTitle = this.scratchTitle;
     const touched = this.touched;
     let nTouched = 0;
-    const n = this.meta.n;
-    const avgT = this.meta.avgTitleLen || 1;
-    const avgB = this.meta.avgBodyLen || 1;
-    for (const k of uniq) {
-      if (k < 0) continue;
-      const r = this.range(k);
-      if (!r) continue;
-      const weight = keys.filter((x) => x === k).length;
-      const df = r[1] - r[0];
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (let p = r[0]; p < r[1]; p++) {
+    for (let i = 0; i < starts.length; i++) {
+      const idf = idfs[i];
+      const w = weight[i];
+      for (let p = starts[i]; p < ends[i]; p++) {
         const d = postings[p];
-        const tt = tfTitle[p];
-        const tb = tfBody[p];
-        const tf =
-          (TITLE_WEIGHT * tt) / (1 - B + (B * titleLen[d]) / avgT) +
-          tb / (1 - B + (B * bodyLen[d]) / avgB);
+        const tf = this.tf(p, d);
         if (matched[d] === 0) touched[nTouched++] = d;
         score[d] += (idf * tf * (K1 + 1)) / (K1 + tf);
-        matched[d] += weight;
-        if (tt > 0) inTitle[d] += weight;
+        matched[d] += w;
+        if (tfTitle[p] > 0) inTitle[d] += w;
       }
     }
-    const titleNorm = this.meta.titleNorm;
     const phrase = norm.replace(/ /g, '');
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i];
-      const cov = matched[d] / total;
-      let tier: number;
-      let kind: MatchKind;
-      // Every bigram in the title is necessary for the phrase to be there: check the string only then.
-      if (inTitle[d] === total && titleNorm[d].includes(phrase)) {
-        tier = 5;
-        kind = 'phrase';
-      } else if (inTitle[d] === total) {
-        tier = 3;
-        kind = 'terms';
-      } else if (matched[d] === total) {
-        tier = 2;
-        kind = 'terms';
-      } else {
-        tier = 1;
-        kind = 'partial';
+      if (matched[d] === total) this.offerFull(d, inTitle[d] === total, phrase, variant, score[d]);
+      else {
+        const cov = matched[d] / total;
+        const s = score[d] * cov * cov;
+        const tier = variant > 0 ? PARTIAL_TIER - 0.05 : PARTIAL_TIER;
+        this.offer(d, tier, s / (s + 10), K_PARTIAL, variant);
       }
-      const s = score[d] * cov * cov;
-      // A synonym expansion ranks just below the same match of the literal query.
-      this.offer(d, variant > 0 ? tier - 0.05 : tier, s / (s + 10), kind, variant);
       score[d] = 0;
       matched[d] = 0;
       inTitle[d] = 0;
@@ -378,43 +637,47 @@ export class SearchIndex {
    * Latin letters against title pinyin: every title syllable from the match
    * start consumes a non-empty prefix of itself from the query, so `hunyindengji`
    * (full), `bdcdj` (initials), `zhengwugk` (mixed) and `hunyind` (partial) all match.
+   * Only positions whose syllable starts with the query's first letter are tried.
    */
   private pinyinSearch(q: string): void {
-    const { sylFlat, sylStart } = this.arrays;
+    const letter = q.charCodeAt(0) - 97;
+    if (letter < 0 || letter >= 26) return;
+    const { sylFlat, sylStart, titleLen } = this.arrays;
     const syls = this.meta.syllables;
-    const q0 = q.charCodeAt(0);
-    const first = this.sylFirst;
+    const { start, pos: positions } = this.byLetter;
+    const full = this.fullSyllables;
     let doc = 0;
     const n = this.meta.n;
-    for (let pos = 0; pos < sylFlat.length; pos++) {
-      const sid = sylFlat[pos];
-      if (sid === 0 || first[sid] !== q0) continue;
-      while (doc + 1 < n && sylStart[doc + 1] <= pos) doc++;
-      const full = { n: 0 };
+    for (let x = start[letter]; x < start[letter + 1]; x++) {
+      const pos = positions[x];
+      full.n = 0;
       const end = matchPinyin(q, 0, pos, sylFlat, syls, full);
       if (end < 0) continue;
+      while (doc + 1 < n && sylStart[doc + 1] <= pos) doc++;
       const nSyl = end - pos;
       const fullRatio = full.n / nSyl;
-      const start = pos - sylStart[doc];
+      const first = pos - sylStart[doc];
       const tier = fullRatio === 1 ? 4.6 : nSyl === q.length ? 4.4 : 4.5;
-      const rel = 0.5 / (1 + start) + 0.5 / (1 + (this.arrays.titleLen[doc] || 1) / 10);
-      this.offer(doc, tier, rel, 'pinyin', 0, [start, end - sylStart[doc]]);
+      const rel = 0.5 / (1 + first) + 0.5 / (1 + (titleLen[doc] || 1) / 10);
+      this.offer(doc, tier, rel, K_PINYIN, 0, first, end - sylStart[doc]);
     }
   }
 
   /**
    * Chinese query → its sounds (every reading of each character from the
    * char→pinyin table) matched against title syllables: finds 公积金 for
-   * 公基金 and 婚姻登记 for 婚因登记.
+   * 公基金 and 婚姻登记 for 婚因登记. Starts from the query character whose
+   * sounds (or the character itself) occur at the fewest title positions.
    */
   private homophoneSearch(compact: string): void {
     const cps = Array.from(compact, (c) => c.codePointAt(0) ?? 0);
     const sets = cps.map((cp) => this.charSyl.get(cp) ?? []);
-    // A character without known reading can only match itself.
     const { sylFlat, charFlat, sylStart } = this.arrays;
+    const bySyl = this.bySyl;
+    const byChar = this.byChar;
     const n = this.meta.n;
     const m = cps.length;
-    let doc = 0;
+    // A character without known reading can only match itself.
     const okAt = (pos: number, j: number): boolean => {
       if (charFlat[pos] === cps[j]) return true;
       const sid = sylFlat[pos];
@@ -423,57 +686,111 @@ export class SearchIndex {
       for (let s = 0; s < set.length; s++) if (set[s] === sid) return true;
       return false;
     };
+    const charGroup = (j: number): number => this.charIdOf(cps[j]) - 1;
+    const cost = (j: number): number => {
+      let c = 0;
+      for (const s of sets[j]) c += bySyl.start[s + 1] - bySyl.start[s];
+      const g = charGroup(j);
+      return g < 0 ? c : c + byChar.start[g + 1] - byChar.start[g];
+    };
+    let jBest = 0;
+    let best = cost(0);
+    for (let j = 1; j < m && best > 0; j++) {
+      const c = cost(j);
+      if (c < best) {
+        best = c;
+        jBest = j;
+      }
+    }
+    if (best === 0) return;
     const lastStart = sylFlat.length - m;
-    for (let pos = 0; pos <= lastStart; pos++) {
-      if (!okAt(pos, 0)) continue;
-      let j = 1;
-      while (j < m && okAt(pos + j, j)) j++;
-      if (j < m) continue;
-      while (doc + 1 < n && sylStart[doc + 1] <= pos) doc++;
+    let nMatches = 0;
+    const tryStart = (st: number): void => {
+      if (st < 0 || st > lastStart) return;
+      for (let k = 0; k < m; k++) if (!okAt(st + k, k)) return;
+      if (nMatches === this.matches.length) {
+        const grown = new Int32Array(nMatches * 2);
+        grown.set(this.matches);
+        this.matches = grown;
+      }
+      this.matches[nMatches++] = st;
+    };
+    const set = sets[jBest];
+    for (const s of set) {
+      for (let x = bySyl.start[s]; x < bySyl.start[s + 1]; x++) tryStart(bySyl.pos[x] - jBest);
+    }
+    const g = charGroup(jBest);
+    if (g >= 0) {
+      for (let x = byChar.start[g]; x < byChar.start[g + 1]; x++) {
+        const p = byChar.pos[x];
+        // Positions whose sound is in the set were tried above.
+        if (set.includes(sylFlat[p])) continue;
+        tryStart(p - jBest);
+      }
+    }
+    // In title order, as a scan would find them, so ties keep the earliest match.
+    const found = this.matches.subarray(0, nMatches).sort();
+    let doc = 0;
+    for (let i = 0; i < nMatches; i++) {
+      const pos = found[i];
       let same = 0;
       for (let k = 0; k < m; k++) if (charFlat[pos + k] === cps[k]) same++;
       if (same === m) continue; // the literal phrase: already a phrase match
-      const start = pos - sylStart[doc];
-      const rel = (same / m) * 0.5 + 0.5 / (1 + start);
-      this.offer(doc, 4, rel, 'homophone', 0, [start, start + m]);
+      while (doc + 1 < n && sylStart[doc + 1] <= pos) doc++;
+      const first = pos - sylStart[doc];
+      const rel = (same / m) * 0.5 + 0.5 / (1 + first);
+      this.offer(doc, 4, rel, K_HOMOPHONE, 0, first, first + m);
     }
   }
 
-  /** Scores candidates and keeps the top `limit` with an insertion list (no full sort). */
+  /**
+   * Scores candidates and keeps the top `limit` by insertion into a small
+   * sorted buffer (no full sort). Equal scores keep index order.
+   */
   private finish(limit: number, today: number, options: QueryOptions): SearchResult[] {
     const { status, validUntil, days } = this.arrays;
-    const c = this.cand;
-    const topDoc: number[] = [];
-    const topScore: number[] = [];
-    for (let i = 0; i < c.count; i++) {
-      const d = c.list[i];
-      const valid =
-        status[d] === DOC_STATUS.valid && (validUntil[d] === 0 || validUntil[d] >= today);
-      const score = c.tier[d] * 1000 + (valid ? 400 : 0) + 399 * c.rel[d] + days[d] / 1e6;
-      if (topDoc.length === limit && score <= topScore[limit - 1]) continue;
-      let at = topDoc.length;
-      while (at > 0 && topScore[at - 1] < score) at--;
-      topDoc.splice(at, 0, d);
-      topScore.splice(at, 0, score);
-      if (topDoc.length > limit) {
-        topDoc.pop();
-        topScore.pop();
-      }
+    if (this.topDoc.length < limit) {
+      this.topDoc = new Int32Array(limit);
+      this.topScore = new Float64Array(limit);
     }
-    const results = topDoc.map((d, i) => {
-      const valid =
-        status[d] === DOC_STATUS.valid && (validUntil[d] === 0 || validUntil[d] >= today);
-      return {
+    const topDoc = this.topDoc;
+    const topScore = this.topScore;
+    let k = 0;
+    for (let i = 0; i < this.count; i++) {
+      const d = this.list[i];
+      const valid = status[d] === VALID && (validUntil[d] === 0 || validUntil[d] >= today);
+      const score = this.tier[d] * 1000 + (valid ? 400 : 0) + 399 * this.rel[d] + days[d] / 1e6;
+      if (k === limit) {
+        const ls = topScore[k - 1];
+        if (score < ls || (score === ls && d > topDoc[k - 1])) continue;
+      } else k++;
+      let at = k - 1;
+      while (
+        at > 0 &&
+        (topScore[at - 1] < score || (topScore[at - 1] === score && topDoc[at - 1] > d))
+      ) {
+        topScore[at] = topScore[at - 1];
+        topDoc[at] = topDoc[at - 1];
+        at--;
+      }
+      topScore[at] = score;
+      topDoc[at] = d;
+    }
+    const results: SearchResult[] = [];
+    for (let i = 0; i < k; i++) {
+      const d = topDoc[i];
+      const valid = status[d] === VALID && (validUntil[d] === 0 || validUntil[d] >= today);
+      results.push({
         id: this.meta.ids[d],
         score: Math.round(topScore[i] * 1000) / 1000,
         title: this.meta.titles[d],
         valid,
-        match: MATCH_KINDS[c.kind[d]],
+        match: MATCH_KINDS[this.kind[d]],
         highlights: options.highlights === false ? [] : this.highlights(d),
-      };
-    });
-    for (let i = 0; i < c.count; i++) c.tier[c.list[i]] = 0;
-    c.count = 0;
+      });
+    }
+    for (let i = 0; i < this.count; i++) this.tier[this.list[i]] = 0;
+    this.count = 0;
     return results;
   }
 
@@ -491,12 +808,11 @@ export class SearchIndex {
   private highlights(d: number): Highlight[] {
     const out: Highlight[] = [];
     const title = this.meta.titles[d];
-    const c = this.cand;
-    if (c.spanStart[d] >= 0) {
-      // Pinyin spans count code points of the title.
+    if (this.spanStart[d] >= 0) {
+      // Pinyin and homophone spans count code points of the title.
       const units = Array.from(title);
-      const start = units.slice(0, c.spanStart[d]).join('').length;
-      const end = start + units.slice(c.spanStart[d], c.spanEnd[d]).join('').length;
+      const start = units.slice(0, this.spanStart[d]).join('').length;
+      const end = start + units.slice(this.spanStart[d], this.spanEnd[d]).join('').length;
       out.push({ field: 'title', start, end });
       return out;
     }
@@ -504,7 +820,7 @@ export class SearchIndex {
       ['title', title],
       ['summary', this.meta.summaries[d]],
     ];
-    const term = this.variants[c.variant[d]];
+    const term = this.variants[this.variantOf[d]];
     for (const [field, text] of fields) {
       if (!text || term === undefined) continue;
       out.push(...rangesOf(this.mapped(text), term, field));
@@ -512,7 +828,6 @@ export class SearchIndex {
     return out;
   }
 }
-
 /**
  * Matches query `q` from offset `j` against title syllables from `pos`, each
  * syllable consuming a non-empty prefix of itself (longest first). Returns
@@ -639,19 +954,84 @@ class Grow<T extends Int32Array | Uint8Array> {
   }
 }
 
+/** Open-addressing hash from non-negative int keys to term ids (a Map is 2–3× slower here). */
+class IntTable {
+  private bits = 16;
+  private keys = new Int32Array(1 << 16).fill(-1);
+  private vals = new Int32Array(1 << 16);
+  private size = 0;
+
+  private slot(key: number): number {
+    const mask = (1 << this.bits) - 1;
+    let h = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits);
+    while (this.keys[h] !== -1 && this.keys[h] !== key) h = (h + 1) & mask;
+    return h;
+  }
+
+  /** The value of `key`, or -1. */
+  get(key: number): number {
+    const h = this.slot(key);
+    return this.keys[h] === key ? this.vals[h] : -1;
+  }
+
+  /** Sets a key that is not in the table yet. */
+  add(key: number, val: number): void {
+    if (++this.size * 2 > this.keys.length) {
+      const oldKeys = this.keys;
+      const oldVals = this.vals;
+      this.bits++;
+      this.keys = new Int32Array(1 << this.bits).fill(-1);
+      this.vals = new Int32Array(1 << this.bits);
+      for (let i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] === -1) continue;
+        const h = this.slot(oldKeys[i]);
+        this.keys[h] = oldKeys[i];
+        this.vals[h] = oldVals[i];
+      }
+    }
+    const h = this.slot(key);
+    this.keys[h] = key;
+    this.vals[h] = val;
+  }
+}
+
+const WORD_CP = /[\p{L}\p{N}]/u;
+/** Per BMP code unit: 0 not looked at yet, 1 letter or digit, 2 anything else. */
+const wordClass = new Uint8Array(0x10000);
+
+/** True for a letter or digit: what {@link normalizeText} keeps (everything else becomes a space). */
+function isWordCp(cp: number): boolean {
+  if (cp < 0x10000) {
+    let c = wordClass[cp];
+    if (c === 0) {
+      c = WORD_CP.test(String.fromCharCode(cp)) ? 1 : 2;
+      wordClass[cp] = c;
+    }
+    return c === 1;
+  }
+  return WORD_CP.test(String.fromCodePoint(cp));
+}
+
 /**
  * Builds the index of `docs`. Every text is normalised (NFKC, Traditional →
- * Simplified, punctuation stripped) before tokenising. Throws a clear error
- * for a document without id or title.
+ * Simplified, punctuation as separators) before tokenising. Throws a clear
+ * error for a document without id or title.
  */
 export function buildIndex(docs: readonly SearchDoc[], options: BuildOptions = {}): SearchIndex {
   const n = docs.length;
-  const charIds = new Map<number, number>();
+  // Character ids: by BMP code point in a typed array, astral ones in a Map.
+  const charIdBmp = new Int32Array(0x10000);
+  const charIdAstral = new Map<number, number>();
+  let nChars = 0;
   let chars = '';
   const wordIds = new Map<string, number>();
   const words: string[] = [];
-  const termOf = new Map<number, number>();
+  // Term ids: unigrams by character id, bigrams in a hash table, words in a Map.
+  const uniTerm = new Int32Array(MAX_CHARS + 1).fill(-1);
+  const biTerm = new IntTable();
+  const wordTerm = new Map<number, number>();
   const termKeys = new Grow((k) => new Int32Array(k));
+  let nTerms = 0;
   let lastSeen = new Int32Array(1 << 16).fill(-1);
   let slot = new Int32Array(1 << 16);
   // Per doc: (term, tfTitle, tfBody) triples, in doc order.
@@ -667,120 +1047,108 @@ export function buildIndex(docs: readonly SearchDoc[], options: BuildOptions = {
   let sumB = 0;
 
   const charId = (cp: number): number => {
-    let id = charIds.get(cp);
-    if (id === undefined) {
-      id = charIds.size + 1;
+    let id = cp < 0x10000 ? charIdBmp[cp] : (charIdAstral.get(cp) ?? 0);
+    if (id === 0) {
+      id = ++nChars;
       if (id > MAX_CHARS)
         throw new Error(`search index: more than ${MAX_CHARS} distinct characters`);
-      charIds.set(cp, id);
+      if (cp < 0x10000) charIdBmp[cp] = id;
+      else charIdAstral.set(cp, id);
       chars += String.fromCodePoint(cp);
     }
     return id;
   };
-
-  for (let d = 0; d < n; d++) {
-    const doc = docs[d];
-    if (!doc || typeof doc.id !== 'string' || doc.id === '') {
-      throw new Error(`search index: document ${d} has no id`);
+  const newTerm = (key: number): number => {
+    const t = nTerms++;
+    termKeys.push(key);
+    if (t >= lastSeen.length) {
+      const ls = new Int32Array(lastSeen.length * 2).fill(-1);
+      ls.set(lastSeen);
+      lastSeen = ls;
+      const sl = new Int32Array(slot.length * 2);
+      sl.set(slot);
+      slot = sl;
     }
-    if (typeof doc.title !== 'string') throw new Error(`search index: ${doc.id}: title is missing`);
-    let count = 0;
-    const addTerm = (key: number, inTitle: boolean): void => {
-      let t = termOf.get(key);
-      if (t === undefined) {
-        t = termOf.size;
-        termOf.set(key, t);
-        termKeys.push(key);
-        if (t >= lastSeen.length) {
-          const ls = new Int32Array(lastSeen.length * 2).fill(-1);
-          ls.set(lastSeen);
-          lastSeen = ls;
-          const sl = new Int32Array(slot.length * 2);
-          sl.set(slot);
-          slot = sl;
-        }
-      }
-      if (lastSeen[t] !== d) {
-        lastSeen[t] = d;
-        slot[t] = entTerm.len;
-        entTerm.push(t);
-        entTitle.push(0);
-        entBody.push(0);
-      }
-      const s = slot[t];
-      if (inTitle) {
-        if (entTitle.buf[s] < 255) entTitle.buf[s]++;
-      } else if (entBody.buf[s] < 255) entBody.buf[s]++;
-      count++;
-    };
-    const tokenize = (text: string, inTitle: boolean): void => {
-      forEachRun(text, (run, han) => {
-        if (han) {
-          let prev = -1;
-          for (const cp of run) {
-            const id = charId(cp);
-            addTerm(id, inTitle);
-            if (prev >= 0) addTerm(BIGRAM_BASE + (prev << CHAR_BITS) + id, inTitle);
-            prev = id;
-          }
-        } else {
-          const w = String.fromCodePoint(...run);
-          let wid = wordIds.get(w);
-          if (wid === undefined) {
-            wid = words.length;
-            words.push(w);
-            wordIds.set(w, wid);
-          }
-          addTerm(WORD_BASE + wid, inTitle);
-        }
-      });
-    };
-    const tn = normalizeText(doc.title);
-    titleNorm.push(tn.replace(/ /g, ''));
-    count = 0;
-    tokenize(tn, true);
-    titleLen[d] = Math.min(count, 65535);
-    sumT += titleLen[d];
-    count = 0;
-    tokenize(normalizeText(`${doc.summary ?? ''}\n${doc.text}`), false);
-    bodyLen[d] = count;
-    sumB += count;
-    docEnd[d] = entTerm.len;
-    const ids = [doc.docNo, doc.indexNo, ...(doc.otherIds ?? [])]
-      .filter((x): x is string => typeof x === 'string' && x !== '')
-      .map(idKey)
-      .filter((k) => k.length >= 4);
-    idKeys.push([...new Set(ids)]);
-  }
+    return t;
+  };
 
-  // CSR postings, terms sorted by key so queries binary-search without a Map.
-  const nTerms = termOf.size;
-  const keysByTerm = termKeys.buf.subarray(0, nTerms);
-  const order = Array.from({ length: nTerms }, (_, i) => i).sort(
-    (a, b) => keysByTerm[a] - keysByTerm[b],
-  );
-  const rank = new Int32Array(nTerms);
-  order.forEach((t, r) => (rank[t] = r));
-  const df = new Uint32Array(nTerms + 1);
-  for (let e = 0; e < entTerm.len; e++) df[rank[entTerm.buf[e]] + 1]++;
-  const offsets = new Uint32Array(nTerms + 1);
-  for (let r = 0; r < nTerms; r++) offsets[r + 1] = offsets[r] + df[r + 1];
-  const total = entTerm.len;
-  const postings = n <= 65535 ? new Uint16Array(total) : new Uint32Array(total);
-  const tfTitle = new Uint8Array(total);
-  const tfBody = new Uint8Array(total);
-  const fillAt = offsets.slice(0, nTerms);
+  // State of the document being tokenised.
   let d = 0;
-  for (let e = 0; e < total; e++) {
-    while (e >= docEnd[d]) d++;
-    const r = rank[entTerm.buf[e]];
-    const p = fillAt[r]++;
-    postings[p] = d;
-    tfTitle[p] = entTitle.buf[e];
-    tfBody[p] = entBody.buf[e];
-  }
-  const keys = new Int32Array(nTerms);
-  order.forEach((t, r) => (keys[r] = keysByTerm[t]));
+  let inTitle = true;
+  let count = 0;
+  const addTerm = (t: number): void => {
+    if (lastSeen[t] !== d) {
+      lastSeen[t] = d;
+      slot[t] = entTerm.len;
+      entTerm.push(t);
+      entTitle.push(0);
+      entBody.push(0);
+    }
+    const s = slot[t];
+    if (inTitle) {
+      if (entTitle.buf[s] < 255) entTitle.buf[s]++;
+    } else if (entBody.buf[s] < 255) entBody.buf[s]++;
+    count++;
+  };
+  const addWord = (w: string): void => {
+    let wid = wordIds.get(w);
+    if (wid === undefined) {
+      wid = words.length;
+      words.push(w);
+      wordIds.set(w, wid);
+    }
+    let t = wordTerm.get(wid);
+    if (t === undefined) {
+      t = newTerm(WORD_BASE + wid);
+      wordTerm.set(wid, t);
+    }
+    addTerm(t);
+  };
+  // Folded text → terms: each Han character and each pair of adjacent ones, other letter/digit
+  // runs whole; anything else separates (as the spaces of normalizeText would).
+  const tokenize = (text: string): void => {
+    let prev = -1;
+    let wordStart = -1;
+    const len = text.length;
+    for (let i = 0; i < len;) {
+      let cp = text.charCodeAt(i);
+      let w = 1;
+      if (cp >= 0xd800 && cp <= 0xdbff) {
+        cp = text.codePointAt(i) ?? cp;
+        if (cp > 0xffff) w = 2;
+      }
+      if (!isWordCp(cp)) {
+        if (wordStart >= 0) addWord(text.slice(wordStart, i));
+        wordStart = -1;
+        prev = -1;
+      } else if (isHan(cp)) {
+        if (wordStart >= 0) addWord(text.slice(wordStart, i));
+        wordStart = -1;
+        const id = charId(cp);
+        let t = uniTerm[id];
+        if (t < 0) {
+          t = newTerm(id);
+          uniTerm[id] = t;
+        }
+        addTerm(t);
+        if (prev >= 0) {
+          const pair = (prev << CHAR_BITS) + id;
+          let bt = biTerm.get(pair);
+          if (bt < 0) {
+            bt = newTerm(BIGRAM_BASE + pair);
+            biTerm.add(pair, bt);
+          }
+          addTerm(bt);
+        }
+        prev = id;
+      } else {
+        prev = -1;
+        if (wordStart < 0) wordStart = i;
+      }
+      i += w;
+    }
+    if (wordStart >= 0) addWord(text.slice(wordStart));
+  };
 
   // Title pinyin, flattened; syllable id 0 means "none" (separator, non-Han).
   const syllables = [''];
@@ -795,32 +1163,92 @@ export function buildIndex(docs: readonly SearchDoc[], options: BuildOptions = {
     return id;
   };
   if (options.charPinyin) for (const s of Object.keys(options.charPinyin.syllables)) sylOf(s);
-  const sylList: number[] = [];
-  const charList: number[] = [];
+  const sylList = new Grow((k) => new Int32Array(k));
+  const charList = new Grow((k) => new Int32Array(k));
   const sylStart = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    sylStart[i] = sylList.length;
-    const doc = docs[i];
-    const cps = Array.from(normalizeText(doc.title), (c) => c.codePointAt(0) ?? 0);
+  const LOWER = /^[a-z]+$/;
+
+  for (d = 0; d < n; d++) {
+    const doc = docs[d];
+    if (!doc || typeof doc.id !== 'string' || doc.id === '') {
+      throw new Error(`search index: document ${d} has no id`);
+    }
+    if (typeof doc.title !== 'string') throw new Error(`search index: ${doc.id}: title is missing`);
+    const foldedTitle = foldText(doc.title);
+    const tn = wordsOfFolded(foldedTitle);
+    titleNorm.push(tn.replace(/ /g, ''));
+    inTitle = true;
+    count = 0;
+    tokenize(foldedTitle);
+    titleLen[d] = Math.min(count, 65535);
+    sumT += titleLen[d];
+    inTitle = false;
+    count = 0;
+    tokenize(foldText(`${doc.summary ?? ''}\n${doc.text}`));
+    bodyLen[d] = count;
+    sumB += count;
+    docEnd[d] = entTerm.len;
+    const ids = [doc.docNo, doc.indexNo, ...(doc.otherIds ?? [])]
+      .filter((x): x is string => typeof x === 'string' && x !== '')
+      .map(idKey)
+      .filter((k) => k.length >= 4);
+    idKeys.push([...new Set(ids)]);
+
+    sylStart[d] = sylList.len;
     const py =
       doc.titlePinyin && doc.titlePinyin.length === Array.from(doc.title).length
         ? doc.titlePinyin
         : null;
-    cps.forEach((cp, k) => {
-      sylList.push(py && /^[a-z]+$/.test(py[k] ?? '') ? sylOf(py[k]) : 0);
-      charList.push(cp);
-    });
+    let k = 0;
+    for (const ch of tn) {
+      const syl = py?.[k];
+      sylList.push(syl && LOWER.test(syl) ? sylOf(syl) : 0);
+      charList.push(ch.codePointAt(0) ?? 0);
+      k++;
+    }
     sylList.push(0);
     charList.push(0);
+  }
+
+  // CSR postings, terms sorted by key so queries binary-search without a Map.
+  const keysByTerm = termKeys.buf.subarray(0, nTerms);
+  const keys = Int32Array.from(keysByTerm).sort();
+  const rank = new Int32Array(nTerms);
+  for (let t = 0; t < nTerms; t++) {
+    const key = keysByTerm[t];
+    let lo = 0;
+    let hi = nTerms - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[t] = lo;
+  }
+  const offsets = new Uint32Array(nTerms + 1);
+  for (let e = 0; e < entTerm.len; e++) offsets[rank[entTerm.buf[e]] + 1]++;
+  for (let r = 0; r < nTerms; r++) offsets[r + 1] += offsets[r];
+  const total = entTerm.len;
+  const postings = n <= 65535 ? new Uint16Array(total) : new Uint32Array(total);
+  const tfTitle = new Uint8Array(total);
+  const tfBody = new Uint8Array(total);
+  const fillAt = offsets.slice(0, nTerms);
+  let doc = 0;
+  for (let e = 0; e < total; e++) {
+    while (e >= docEnd[doc]) doc++;
+    const p = fillAt[rank[entTerm.buf[e]]]++;
+    postings[p] = doc;
+    tfTitle[p] = entTitle.buf[e];
+    tfBody[p] = entBody.buf[e];
   }
 
   const days = new Int32Array(n);
   const validUntil = new Int32Array(n);
   const status = new Uint8Array(n);
-  docs.forEach((doc, i) => {
-    days[i] = toDays(doc.date);
-    validUntil[i] = toDays(doc.validUntil);
-    status[i] = DOC_STATUS[doc.status satisfies DocStatus] ?? 0;
+  docs.forEach((x, i) => {
+    days[i] = toDays(x.date);
+    validUntil[i] = toDays(x.validUntil);
+    status[i] = DOC_STATUS[x.status satisfies DocStatus] ?? 0;
   });
 
   const meta: IndexMeta = {
@@ -852,8 +1280,8 @@ export function buildIndex(docs: readonly SearchDoc[], options: BuildOptions = {
     days,
     validUntil,
     status,
-    sylFlat: Uint16Array.from(sylList),
-    charFlat: Uint32Array.from(charList),
+    sylFlat: Uint16Array.from(sylList.buf.subarray(0, sylList.len)),
+    charFlat: Uint32Array.from(charList.buf.subarray(0, charList.len)),
     sylStart,
   });
 }

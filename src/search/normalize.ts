@@ -28,14 +28,25 @@ export function toSimplified(text: string): string {
   return t2sConverter(text);
 }
 
+/** NFKC, lower case, Simplified: the character folding every search text goes through. */
+export function foldText(text: string): string {
+  return toSimplified(text.normalize('NFKC').toLowerCase());
+}
+
+/** Runs of characters that are neither letters nor digits (punctuation, spaces, symbols). */
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/** Folded text with punctuation → a space: {@link normalizeText} after {@link foldText}. */
+export function wordsOfFolded(folded: string): string {
+  return folded.replace(NOT_WORD, ' ');
+}
 
 /**
  * Normalises text for indexing and querying. Punctuation (including every
  * bracket style of 文号) becomes a single space; letters are lower-cased.
  */
 export function normalizeText(text: string): string {
-  return toSimplified(text.normalize('NFKC').toLowerCase()).replace(NOT_WORD, ' ');
+  return foldText(text).replace(NOT_WORD, ' ');
 }
 
 /** Normalised text with, for each UTF-16 unit of it, the offset of its source unit. */
@@ -80,7 +91,12 @@ const ID_PUNCT = /[^\p{L}\p{N}]+/gu;
  * 東府辦函（2007）198號 are the same key.
  */
 export function idKey(value: string): string {
-  return toSimplified(value.normalize('NFKC').toLowerCase()).replace(ID_PUNCT, '');
+  return idKeyOfFolded(foldText(value));
+}
+
+/** {@link idKey} of text already through {@link foldText}. */
+export function idKeyOfFolded(folded: string): string {
+  return folded.replace(ID_PUNCT, '');
 }
 
 /** True for a CJK ideograph (URO, Ext A, compatibility, Ext B–G). */

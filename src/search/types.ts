@@ -84,4 +84,9 @@ export interface QueryOptions {
   today?: string;
   /** Skip highlight computation (the bench and metrics do not need it). */
   highlights?: boolean;
+  /**
+   * Run every matching pass, even those that cannot change the top `limit`
+   * (same results, slower): for tests of the skipping.
+   */
+  exhaustive?: boolean;
 }
