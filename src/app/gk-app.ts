@@ -3,7 +3,13 @@ import { customElement, state } from 'lit/decorators.js';
 import type { Alert, Calendar, Item, Notice } from '../content/types.ts';
 import { sha256Hex } from '../content/bundle.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
-import { openStoreSafely, StoreCorruptError, deleteStore, type Store } from '../data/db.ts';
+import {
+  openStore,
+  openStoreSafely,
+  StoreCorruptError,
+  deleteStore,
+  type Store,
+} from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
 import { initialStatus, type SyncStatus } from '../sync/status.ts';
@@ -128,6 +134,10 @@ export class GkApp extends LitElement {
   @state() private _adminCounts: AdminCounts | null = null;
 
   private _store: Store | null = null;
+  /** Why the database is unusable right now (closed by the browser, cannot open); null when fine. */
+  @state() private _storeLost: string | null = null;
+  private _storeRetry: ReturnType<typeof setTimeout> | null = null;
+  private _storeAttempts = 0;
   /** trustedNow that a wall clock set back during the run cannot pull back (issue #11). */
   private readonly _time = new TrustedClock();
   private readonly _timeNow = (): number => this._time.now();
@@ -146,6 +156,8 @@ export class GkApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    if (this._storeRetry !== null) clearTimeout(this._storeRetry);
+    this._storeRetry = null;
     this._store?.close();
     this._store = null;
   }
@@ -372,6 +384,9 @@ export class GkApp extends LitElement {
         text: `配置错误 ${p.file} ${p.field}：${p.problem}（已使用上一份有效配置）`,
       });
     }
+    if (this._storeLost && this._phase !== 'failed') {
+      messages.push({ level: 'error', text: this._storeLost });
+    }
     if (this._blocked) {
       messages.push({ level: 'info', text: '正在升级本地数据库，等待其他窗口关闭…' });
     }
@@ -457,13 +472,15 @@ export class GkApp extends LitElement {
       },
       // A newer version of the app wants the database: the connection is closed; run the new code.
       onBlocking: () => location.reload(),
-      onTerminated: () => location.reload(),
+      onTerminated: () => this._onStoreLost(),
     });
   }
 
   private async _start(): Promise<void> {
+    let opened = false;
     try {
       let { store, recovered } = await this._openStore();
+      opened = true;
       this._blocked = false;
       this._store = store;
       const loaded = loadConfig(location.search, (await store.getMeta('lastValidConfig')) ?? null);
@@ -527,9 +544,56 @@ export class GkApp extends LitElement {
       await this._sync.run(engine);
     } catch (err) {
       this._phase = this._items.length ? 'ready' : 'failed';
-      this._error = `无法加载公开信息：${err instanceof Error ? err.message : String(err)}`;
+      const why = err instanceof Error ? `${err.name}：${err.message}` : String(err);
+      this._error = opened
+        ? `无法加载公开信息：${err instanceof Error ? err.message : String(err)}`
+        : `无法打开本机存储（存储空间已满，或浏览器存储不可用），暂时无法保存和显示公开信息，正在自动重试。（${why}）`;
       console.error('[gongkai]', err);
+      if (!opened) {
+        this._storeLost = this._error;
+        this._retryStore(2000);
+      }
     }
+  }
+
+  /**
+   * The browser closed the database under the running kiosk: a full disk
+   * fails a write that way, and so does storage cleared by the browser. The
+   * content on screen stays (it is in memory); the engine stops; the store is
+   * reopened without deleting anything, and once it opens the page restarts on
+   * it (re-syncing if the content is gone). Reloading at once instead would
+   * meet the same full disk at start, where an unopenable store is deleted.
+   */
+  private _onStoreLost(): void {
+    if (this._storeLost) return;
+    this._sync.engine?.stop();
+    this._store = null;
+    const quota = this._status.lastError?.code === 'quota';
+    this._storeLost = quota
+      ? '本机存储空间已满：新内容无法保存，继续显示当前内容；腾出空间后自动恢复。'
+      : '本机存储不可用（存储空间已满，或数据被浏览器清除）：继续显示当前内容，正在自动重试。';
+    // Right after the browser closed it, an open is still refused: try again in a second.
+    this._retryStore(1000);
+  }
+
+  /** Tries to reopen the store after `delayMs`, backing off to a minute; restarts the page once it opens. */
+  private _retryStore(delayMs: number): void {
+    if (this._storeRetry !== null) clearTimeout(this._storeRetry);
+    this._storeRetry = setTimeout(() => {
+      this._storeRetry = null;
+      void (async () => {
+        try {
+          const store = await openStore();
+          await store.probe();
+          store.close();
+          location.reload();
+        } catch (err) {
+          console.warn('[gongkai] storage still unusable:', err);
+          this._storeAttempts++;
+          this._retryStore(Math.min(60_000, 2000 * 2 ** this._storeAttempts));
+        }
+      })();
+    }, delayMs);
   }
 
   /** Reads the active version from storage and shows it, then readies its search index. */
@@ -577,6 +641,12 @@ export class GkApp extends LitElement {
   }
 
   private async _onCheckNow(): Promise<void> {
+    if (this._storeLost) {
+      // Staff freed space: try the store now rather than at the next back-off step.
+      this._adminMessage = '正在重新打开本机存储…';
+      this._retryStore(0);
+      return;
+    }
     const engine = this._sync.engine;
     if (!engine) return;
     this._busy = true;

@@ -241,16 +241,21 @@ export class Store {
       tx.abort();
       throw err;
     }
-    const [previous, highest] = await Promise.all([
-      meta.get('active') as Promise<MetaValues['active'] | undefined>,
-      meta.get('highestVersion') as Promise<number | undefined>,
-    ]);
-    void meta.put({ version: record.version }, 'active');
-    if (previous && previous.version !== record.version) void meta.put(previous, 'previous');
-    void meta.put(Math.max(highest ?? 0, record.version), 'highestVersion');
-    if (extras.learnedKeys) void meta.put(extras.learnedKeys, 'learnedKeys');
-    if (extras.timeFloor) void meta.put(extras.timeFloor, 'timeFloor');
-    await done;
+    try {
+      const [previous, highest] = await Promise.all([
+        meta.get('active') as Promise<MetaValues['active'] | undefined>,
+        meta.get('highestVersion') as Promise<number | undefined>,
+      ]);
+      void meta.put({ version: record.version }, 'active');
+      if (previous && previous.version !== record.version) void meta.put(previous, 'previous');
+      void meta.put(Math.max(highest ?? 0, record.version), 'highestVersion');
+      if (extras.learnedKeys) void meta.put(extras.learnedKeys, 'learnedKeys');
+      if (extras.timeFloor) void meta.put(extras.timeFloor, 'timeFloor');
+      await done;
+    } catch (err) {
+      // On an abort every request fails with a bare AbortError; the reason is the transaction's.
+      throw storageFailure(tx.error ?? err);
+    }
   }
 
   /**
@@ -293,6 +298,22 @@ export class Store {
 }
 
 function ignore(): void {}
+
+/**
+ * A full disk aborts a Chromium transaction with UnknownError "IO error …
+ * FILE_ERROR_NO_SPACE" (measured in Chromium 156 on a full tmpfs), not with
+ * QuotaExceededError: callers see both as QuotaExceededError.
+ */
+function storageFailure(err: unknown): unknown {
+  if (
+    err instanceof DOMException &&
+    err.name !== 'QuotaExceededError' &&
+    /NO_SPACE|No space left|disk (is )?full/i.test(err.message)
+  ) {
+    return new DOMException(err.message, 'QuotaExceededError');
+  }
+  return err;
+}
 
 /** Deletes a database (after corruption); resolves when it is gone. */
 export async function deleteStore(name = DB_NAME): Promise<void> {

@@ -4,6 +4,7 @@
 // eviction) judge the kiosk by these, not by the app's own success flags.
 import type { Page } from 'playwright-core';
 import type { SyncStatus } from '../../src/sync/status.ts';
+import { nonBackgroundRatio } from './browser.ts';
 
 /** The shell's sync status (`gk-app`'s `_status`: what the banner and admin panel read). */
 export async function kioskStatus(page: Page): Promise<SyncStatus | null> {
@@ -112,4 +113,53 @@ export async function adminCheckNow(page: Page, timeout = 30_000): Promise<void>
 export async function closeAdmin(page: Page): Promise<void> {
   const panel = page.locator('gk-admin-panel');
   if (await panel.count()) await panel.getByRole('button', { name: '关闭' }).click();
+}
+
+/** What {@link watchScreen} saw. */
+export interface ScreenWatch {
+  samples: number;
+  /** Samples where the screen showed nothing: no text and a uniform screenshot. */
+  blanks: number;
+  /** Distinct status-banner texts seen, in order. */
+  banners: string[];
+}
+
+/**
+ * Samples the screen until `stop()` (about 5 times a second on a quiet
+ * machine): a sample is blank when no text is on screen and the screenshot is
+ * a single colour. Samples taken while the page navigates are judged by the
+ * screenshot alone (Chromium keeps the old frame until the new one paints).
+ */
+export function watchScreen(page: Page): { stop(): Promise<ScreenWatch> } {
+  const seen: ScreenWatch = { samples: 0, blanks: 0, banners: [] };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      let text: string | null = null;
+      try {
+        text = await screenText(page);
+        const banner = await bannerText(page);
+        if (banner && seen.banners[seen.banners.length - 1] !== banner) seen.banners.push(banner);
+      } catch {
+        // Navigating: the execution context is being replaced.
+      }
+      let uniform: boolean;
+      try {
+        uniform = nonBackgroundRatio(await page.screenshot({ timeout: 5000 })) < 0.005;
+      } catch {
+        // A screenshot can fail mid-navigation; the text decides then.
+        uniform = text !== null && text.trim() === '';
+      }
+      seen.samples++;
+      if (uniform && !text?.trim()) seen.blanks++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
 }
