@@ -13,7 +13,8 @@ import {
   ratioFor,
   textTable,
 } from './lib/format.ts';
-import { median, percentile, repeat, summarize } from './lib/stats.ts';
+import { median, percentile, repeat, setDeadline, skippedRuns, summarize } from './lib/stats.ts';
+import { BUDGETS, makePlan, previousSeconds, TOTAL_BUDGET_S } from './lib/plan.ts';
 import type { AreaReport, MachineInfo, Measurement } from './lib/types.ts';
 import { chunkImports } from './areas/size.ts';
 
@@ -66,6 +67,51 @@ describe('bench statistics', () => {
 
   it('repeats work in order', async () => {
     expect(await repeat(3, async (i) => i * 2)).toEqual([0, 2, 4]);
+  });
+
+  it('stops repeating at the minimum once the area budget has run out, and counts what it skipped', async () => {
+    try {
+      setDeadline(performance.now() - 1);
+      expect(await repeat(5, async (i) => i)).toEqual([0, 1, 2]);
+      expect(await repeat(5, async (i) => i, 1)).toEqual([0]);
+      expect(await repeat(2, async (i) => i)).toEqual([0, 1]);
+      expect(skippedRuns()).toBe(6);
+      setDeadline(performance.now() + 60_000);
+      expect(await repeat(5, async (i) => i)).toEqual([0, 1, 2, 3, 4]);
+      expect(skippedRuns()).toBe(0);
+    } finally {
+      setDeadline(Number.POSITIVE_INFINITY);
+    }
+  });
+});
+
+describe('bench plan', () => {
+  it('keeps the per-area budgets within the 10-minute total', () => {
+    const sum = Object.values(BUDGETS).reduce((s, b) => s + b.budget, 0);
+    expect(sum).toBeLessThanOrEqual(TOTAL_BUDGET_S);
+    expect(TOTAL_BUDGET_S).toBeLessThanOrEqual(600);
+  });
+
+  it('estimates from the last measured duration in docs/benchmarks.md, else from the static estimate', () => {
+    const doc = [
+      '<!-- bench:cli:start -->',
+      '## CLI',
+      'Measured 2026-11-24 02:31 UTC in 1,157 s (budget 60 s); load average 1 / 2 / 3 at its start.',
+      '<!-- bench:cli:end -->',
+      '<!-- bench:size:start -->',
+      'no duration here',
+      '<!-- bench:size:end -->',
+    ].join('\n');
+    expect(previousSeconds(doc, 'cli')).toBe(1157);
+    expect(previousSeconds(doc, 'size')).toBeUndefined();
+    expect(previousSeconds(doc, 'sync')).toBeUndefined();
+    const plan = makePlan(['cli', 'size'], doc);
+    expect(plan[0]).toMatchObject({ id: 'cli', estimate: 1157, basis: 'last run', budget: 60 });
+    expect(plan[1]).toMatchObject({
+      id: 'size',
+      basis: 'estimate',
+      estimate: BUDGETS.size.estimate,
+    });
   });
 });
 

@@ -9,8 +9,11 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSy
 import { join, resolve } from 'node:path';
 import { launchChromium } from '../helpers/browser.ts';
 import { AREAS } from './areas/index.ts';
-import { consoleReport, documentMarkdown, formatNumber } from './lib/format.ts';
+import { consoleReport, documentMarkdown, formatNumber, textTable } from './lib/format.ts';
 import { machineInfo } from './lib/machine.ts';
+import { makePlan, TOTAL_BUDGET_S } from './lib/plan.ts';
+import { setDeadline, skippedRuns } from './lib/stats.ts';
+import { loadavg } from 'node:os';
 import type { AreaReport, BenchContext } from './lib/types.ts';
 
 interface Options {
@@ -101,12 +104,35 @@ async function main(): Promise<number> {
     );
   };
   const selected = opts.only.length ? AREAS.filter((a) => opts.only.includes(a.id)) : AREAS;
+  const plan = makePlan(
+    selected.map((a) => a.id),
+    existsSync(file) ? readFileSync(file, 'utf8') : '',
+  );
+  const expected = plan.reduce((s, p) => s + p.estimate, 0);
+  process.stderr.write(
+    `[bench] plan (${machine.cores} cores, load average ${machine.loadAverage}):\n${textTable(
+      ['area', 'runs', 'expected', 'budget'],
+      plan.map((p) => [
+        p.id,
+        p.runs,
+        `${formatNumber(p.estimate)} s (${p.basis})`,
+        `${formatNumber(p.budget)} s`,
+      ]),
+    )}\n[bench] expected total ${formatNumber(expected)} s; limit ${TOTAL_BUDGET_S} s${
+      expected > TOTAL_BUDGET_S ? ' (OVER: figures from a loaded machine, or an area grew)' : ''
+    }\n`,
+  );
   const reports: AreaReport[] = [];
-  for (const area of selected) {
+  for (const [index, area] of selected.entries()) {
     current = area.id;
-    ctx.progress('start');
+    const budget = plan[index].budget;
+    ctx.progress(`start (${index + 1}/${selected.length}, budget ${formatNumber(budget)} s)`);
     const started = performance.now();
+    setDeadline(started + budget * 1000);
     const measuredAt = new Date().toISOString();
+    const loadAverage = loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ');
     let result: AreaReport['result'];
     try {
       result = await area.run(ctx);
@@ -115,11 +141,23 @@ async function main(): Promise<number> {
       result = { status: 'failed', error: msg.split('\n')[0] };
       process.stderr.write(`${err instanceof Error && err.stack ? err.stack : msg}\n`);
     }
+    setDeadline(Number.POSITIVE_INFINITY);
     const seconds = (performance.now() - started) / 1000;
+    const skipped = skippedRuns();
+    if (result.status === 'measured' && skipped > 0) {
+      result.notes = [
+        ...(result.notes ?? []),
+        `The area's time budget of ${formatNumber(budget)} s ran out: ${skipped} repetitions were skipped (the \`runs\` column says how many ran).`,
+      ];
+    }
     ctx.progress(
-      result.status === 'measured'
-        ? `done in ${formatNumber(seconds)} s`
-        : `${result.status} (${formatNumber(seconds)} s)`,
+      `${
+        result.status === 'measured'
+          ? `done in ${formatNumber(seconds)} s`
+          : `${result.status} (${formatNumber(seconds)} s)`
+      }${seconds > budget ? `, OVER its ${formatNumber(budget)} s budget` : ''}; ${formatNumber(
+        (performance.now() - t0) / 1000,
+      )} s of ${TOTAL_BUDGET_S} s used`,
     );
     reports.push({
       id: area.id,
@@ -128,6 +166,8 @@ async function main(): Promise<number> {
       result,
       measuredAt,
       seconds,
+      budgetSeconds: budget,
+      loadAverage,
     });
     // Write after every area, so a run stopped early keeps what it measured.
     if (opts.write) writeDocument(reports);

@@ -6,11 +6,12 @@ import {
   assertOk,
   benchKey,
   buildBundleCli,
+  buildScratch,
   bundlePaths,
   bundleSizes,
-  markBuilt,
   cliAvailable,
   contentDirs,
+  publishDir,
   runCli,
 } from '../lib/bundle.ts';
 import { corpusAvailable } from '../lib/corpus.ts';
@@ -20,7 +21,7 @@ import type { Area, AreaResult } from '../lib/types.ts';
 export const cli: Area = {
   id: 'cli',
   title: 'CLI',
-  description: `Wall time of \`node src/cli/bin.js bundle build <dir> --key <pem> --out <dir>\` on a folder of ${BUNDLE_CORPUS.count.toLocaleString('en-US')} JSON items (\`generateCorpus({count: ${BUNDLE_CORPUS.count}, seed: ${BUNDLE_CORPUS.seed}})\`, one file per item), from process start to exit: validation, sanitising, derived search data, content addressing, signing. Then \`bundle verify\` of the result. 3 runs each: one build takes tens of seconds, and the whole bench must stay under 10 minutes. The corpus lacks \`privacy\` and the 公示 \`noticePeriod\`, which the builder requires; the bench fills them (\`bundleReady\` in test/bench/lib/bundle.ts). The last build is the sync area's version 1. Node ${process.version}.`,
+  description: `Wall time of \`node src/cli/bin.js bundle build <dir> --key <pem> --out <dir>\` on a folder of ${BUNDLE_CORPUS.count.toLocaleString('en-US')} JSON items (\`generateCorpus({count: ${BUNDLE_CORPUS.count}, seed: ${BUNDLE_CORPUS.seed}})\`, one file per item), from process start to exit, into an empty output folder: reading, validation, sanitising, derived search data (pinyin), content addressing, writing every file and the packed copy, signing. Then \`bundle verify\` of the result (every file read and hashed). 5 builds and 3 verifies. The corpus lacks \`privacy\` and the 公示 \`noticePeriod\`, which the builder requires; the bench fills them (\`bundleReady\` in test/bench/lib/bundle.ts). A build becomes the sync area's version 1 when none is cached for the current sources. Node ${process.version}.`,
   async run(ctx): Promise<AreaResult> {
     if (!cliAvailable(ctx.root)) {
       return { status: 'not-measured', reason: 'no bundle builder yet (src/cli)' };
@@ -30,44 +31,50 @@ export const cli: Area = {
     }
     const key = await benchKey(ctx);
     const content = await contentDirs(ctx);
-    // The last build is kept as the sync area's version 1 bundle.
-    const out = bundlePaths(ctx).v1;
-    rmSync(`${out}.done`, { force: true });
-    const builds = await repeat(ctx.slowRuns, async (i) => {
-      ctx.progress(`bundle build ${i + 1}/${ctx.slowRuns}`);
-      return (await buildBundleCli(ctx, content.v1, out, 1, key)).ms;
-    });
-    markBuilt(out);
-    const sizes = bundleSizes(out);
-    const verifies = await repeat(ctx.slowRuns, async (i) => {
-      ctx.progress(`bundle verify ${i + 1}/${ctx.slowRuns}`);
-      const run = await runCli(ctx.root, [
-        'bundle',
-        'verify',
-        out,
-        '--pub',
-        key.privatePem.replace('.private.pem', '.public.pem'),
-      ]);
-      assertOk(run, 'gongkai bundle verify');
-      return run.ms;
-    });
-    return {
-      status: 'measured',
-      rows: [
-        {
-          metric: `bundle build and sign, ${content.items.toLocaleString('en-US')} items`,
-          unit: 'ms',
-          samples: builds,
-        },
-        { metric: 'bundle verify (every file hashed)', unit: 'ms', samples: verifies },
-        {
-          metric: 'bundle size on disk',
-          unit: 'MB',
-          samples: [sizes.bytes / 2 ** 20],
-          note: `${sizes.files.toLocaleString('en-US')} files`,
-        },
-        { metric: 'manifest.json', unit: 'KB', samples: [sizes.manifestBytes / 1024] },
-      ],
-    };
+    const v1 = bundlePaths(ctx).v1;
+    // Each build goes to a private folder (engineers share .bench-cache/).
+    const out = buildScratch(v1);
+    try {
+      const builds = await repeat(ctx.runs, async (i) => {
+        ctx.progress(`bundle build ${i + 1}/${ctx.runs}`);
+        return (await buildBundleCli(ctx, content.v1, out, 1, key)).ms;
+      });
+      const sizes = bundleSizes(out);
+      const verifies = await repeat(ctx.slowRuns, async (i) => {
+        ctx.progress(`bundle verify ${i + 1}/${ctx.slowRuns}`);
+        const run = await runCli(ctx.root, [
+          'bundle',
+          'verify',
+          out,
+          '--pub',
+          key.privatePem.replace('.private.pem', '.public.pem'),
+        ]);
+        assertOk(run, 'gongkai bundle verify');
+        return run.ms;
+      });
+      // Same sources, same bytes (but for the manifest's dates): keep it for the sync area.
+      publishDir(out, v1);
+      return {
+        status: 'measured',
+        rows: [
+          {
+            metric: `bundle build and sign, ${content.items.toLocaleString('en-US')} items`,
+            unit: 'ms',
+            samples: builds,
+            target: { op: '<=', value: 10_000 },
+          },
+          { metric: 'bundle verify (every file hashed)', unit: 'ms', samples: verifies },
+          {
+            metric: 'bundle size on disk',
+            unit: 'MB',
+            samples: [sizes.bytes / 2 ** 20],
+            note: `${sizes.files.toLocaleString('en-US')} files, the packed bundle.gkb included`,
+          },
+          { metric: 'manifest.json', unit: 'KB', samples: [sizes.manifestBytes / 1024] },
+        ],
+      };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   },
 };

@@ -3,8 +3,17 @@
 // second version with 1% of the items changed. Cached in .bench-cache/ under
 // a hash of the sources that shape them.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Item } from '../../../src/content/types.ts';
 import { loadCorpus, sourcesHash } from './corpus.ts';
 import type { BenchContext } from './types.ts';
@@ -147,16 +156,71 @@ export function bundleSizes(dir: string): { files: number; bytes: number; manife
   return { files, bytes, manifestBytes: readFileSync(join(dir, 'manifest.json')).length };
 }
 
-/** Cache key of bundles: the corpus generator, the content model, the CLI, search derivation. */
-function bundlesKey(root: string): string {
-  const files = ['test/helpers/corpus.ts', 'test/bench/lib/bundle.ts'];
-  for (const dir of ['src/content', 'src/cli', 'src/cli/commands', 'src/search']) {
-    const abs = join(root, dir);
-    if (!existsSync(abs)) continue;
-    for (const f of readdirSync(abs).sort())
-      if (f.endsWith('.ts') || f.endsWith('.js')) files.push(`${dir}/${f}`);
+/** Source files under `dir` (recursive), relative to root, sorted. */
+function sourceFiles(root: string, dir: string): string[] {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(abs, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )) {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...sourceFiles(root, rel));
+    else if (/\.(ts|js|mjs|json)$/.test(e.name)) out.push(rel);
   }
-  return sourcesHash(root, files);
+  return out;
+}
+
+/**
+ * Cache key of bundles: everything that shapes their bytes, so a cached bundle
+ * is reused (across areas and runs) only while none of it changed: the corpus
+ * generator, this file, the whole CLI, content model and search derivation
+ * (recursively), the installed dependency versions (package-lock.json: e.g.
+ * pinyin-pro's readings), the signing key and Node's major version.
+ */
+export function bundlesKey(root: string, cacheDir: string): string {
+  const files = [
+    'test/helpers/corpus.ts',
+    'test/bench/lib/bundle.ts',
+    'package-lock.json',
+    ...sourceFiles(root, 'src/content'),
+    ...sourceFiles(root, 'src/cli'),
+    ...sourceFiles(root, 'src/search'),
+  ];
+  const key = join(cacheDir, 'bench-key.json');
+  const keyText = existsSync(key) ? readFileSync(key, 'utf8') : '';
+  return createHash('sha256')
+    .update(sourcesHash(root, files))
+    .update(keyText)
+    .update(process.versions.node.split('.')[0])
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** A private scratch path next to `final`, for building before an atomic rename. */
+function scratch(final: string): string {
+  return `${final}.tmp-${process.pid}-${Date.now()}`;
+}
+
+/**
+ * Moves a finished directory into place and marks it done, unless another
+ * bench process (engineers share .bench-cache/) already published one: then
+ * the scratch copy is dropped. Readers only use a path whose `.done` exists.
+ */
+export function publishDir(tmp: string, final: string, marker = `${final}.done`): void {
+  if (existsSync(marker)) {
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  rmSync(final, { recursive: true, force: true });
+  try {
+    renameSync(tmp, final);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(marker)) throw e;
+    return;
+  }
+  writeFileSync(marker, '');
 }
 
 /** Content directories for version 1 and version 2 (1% changed). */
@@ -173,9 +237,10 @@ export async function contentDirs(
   const v2 = join(base, 'v2');
   if (!existsSync(join(base, 'done'))) {
     ctx.progress(`writing ${items.length} item files (twice: v1 and v2 with 1% changed)`);
-    writeContentDir(items, v1);
-    writeContentDir(changedCorpus(items), v2);
-    writeFileSync(join(base, 'done'), '');
+    const tmp = scratch(base);
+    writeContentDir(items, join(tmp, 'v1'));
+    writeContentDir(changedCorpus(items), join(tmp, 'v2'));
+    publishDir(tmp, base, join(base, 'done'));
   }
   return { v1, v2, items: items.length };
 }
@@ -208,18 +273,24 @@ export async function buildBundleCli(
   return run;
 }
 
-/** Where the cached version 1 and version 2 bundles live (per source hash). */
+/** Where the cached version 1 and version 2 bundles live (per {@link bundlesKey}). */
 export function bundlePaths(ctx: BenchContext): { dir: string; v1: string; v2: string } {
-  const dir = join(ctx.cacheDir, `bundles-${bundlesKey(ctx.root)}`);
+  const dir = join(ctx.cacheDir, `bundles-${bundlesKey(ctx.root, ctx.cacheDir)}`);
   return { dir, v1: join(dir, 'v1'), v2: join(dir, 'v2') };
 }
 
-/** Marks a built bundle as complete, so later areas reuse it. */
-export function markBuilt(bundleDir: string): void {
-  writeFileSync(`${bundleDir}.done`, '');
+/** Whether a cached bundle is complete (published with {@link publishDir}). */
+export function isBuilt(bundleDir: string): boolean {
+  return existsSync(`${bundleDir}.done`);
 }
 
-/** Version 1 and version 2 bundles (each built once per source hash; the CLI area's last build is version 1). */
+/** A scratch directory for one build, next to where the bundle will live. */
+export function buildScratch(bundleDir: string): string {
+  mkdirSync(dirname(bundleDir), { recursive: true });
+  return scratch(bundleDir);
+}
+
+/** Version 1 and version 2 bundles (each built once per cache key; the CLI area's last build is version 1). */
 export async function benchBundles(
   ctx: BenchContext,
 ): Promise<{ v1: string; v2: string; key: BenchKey; dir: string }> {
@@ -229,13 +300,19 @@ export async function benchBundles(
     [1, paths.v1],
     [2, paths.v2],
   ] as const) {
-    if (existsSync(`${out}.done`)) continue;
+    if (isBuilt(out)) {
+      ctx.progress(
+        `bundle v${version} from ${out.slice(ctx.root.length + 1)} (cache key unchanged)`,
+      );
+      continue;
+    }
     const content = await contentDirs(ctx);
     ctx.progress(
       `building bundle v${version}${version === 2 ? ' (1% of items changed)' : ''} with the CLI`,
     );
-    await buildBundleCli(ctx, version === 1 ? content.v1 : content.v2, out, version, key);
-    markBuilt(out);
+    const tmp = buildScratch(out);
+    await buildBundleCli(ctx, version === 1 ? content.v1 : content.v2, tmp, version, key);
+    publishDir(tmp, out);
   }
   return { ...paths, key };
 }

@@ -2,7 +2,7 @@
 // .bench-cache/ under a hash of the generator's sources (generating 10,000
 // items takes tens of seconds on a busy 2-core machine).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Item } from '../../../src/content/types.ts';
 import type { BenchContext } from './types.ts';
@@ -38,6 +38,9 @@ export async function loadCorpus(ctx: BenchContext, count: number, seed: number)
     generateCorpus: (o: { count: number; seed: number }) => Item[];
   };
   const items = mod.generateCorpus({ count, seed });
-  writeFileSync(file, JSON.stringify(items));
+  // Written aside and renamed: another bench process may be reading the cache.
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(items));
+  renameSync(tmp, file);
   return items;
 }

@@ -167,7 +167,9 @@ export function areaMarkdown(rep: AreaReport): string {
     '',
     rep.description,
     '',
-    `Measured ${rep.measuredAt.slice(0, 16).replace('T', ' ')} UTC in ${formatNumber(rep.seconds)} s.`,
+    `Measured ${rep.measuredAt.slice(0, 16).replace('T', ' ')} UTC in ${formatNumber(rep.seconds)} s${
+      rep.budgetSeconds === undefined ? '' : ` (budget ${formatNumber(rep.budgetSeconds)} s)`
+    }${rep.loadAverage ? `; load average ${rep.loadAverage} at its start` : ''}.`,
     '',
     markdownTable(COLUMNS, areaCells(rep), [2, 3, 4, 5]),
   ];

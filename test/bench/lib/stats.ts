@@ -41,9 +41,43 @@ export function summarize(values: readonly number[]): Summary {
   return { median: median(s), min: s[0], max: s[s.length - 1], n: s.length };
 }
 
-/** Runs `fn` `times` times in sequence and returns every result. */
-export async function repeat<T>(times: number, fn: (run: number) => Promise<T>): Promise<T[]> {
+/**
+ * Time budget of the running area (set by run.ts): past it, {@link repeat}
+ * stops after `minRuns` runs instead of `times`, so one slow area cannot push
+ * `npm run bench` past its 10 minutes. The report shows how many runs each
+ * figure has, and run.ts notes the trimming.
+ */
+let deadline = Number.POSITIVE_INFINITY;
+let skipped = 0;
+
+/** Sets the wall-clock deadline (`performance.now()` ms) of the area about to run. */
+export function setDeadline(at: number): void {
+  deadline = at;
+  skipped = 0;
+}
+
+/** Runs skipped by {@link repeat} since the last {@link setDeadline}. */
+export function skippedRuns(): number {
+  return skipped;
+}
+
+/**
+ * Runs `fn` `times` times in sequence and returns every result; once the
+ * area's deadline has passed, stops after `minRuns` (default 3, or `times`
+ * when fewer).
+ */
+export async function repeat<T>(
+  times: number,
+  fn: (run: number) => Promise<T>,
+  minRuns = Math.min(times, 3),
+): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < times; i++) out.push(await fn(i));
+  for (let i = 0; i < times; i++) {
+    out.push(await fn(i));
+    if (i + 1 < times && i + 1 >= minRuns && performance.now() > deadline) {
+      skipped += times - i - 1;
+      break;
+    }
+  }
   return out;
 }

@@ -87,6 +87,10 @@ export interface AreaReport {
   measuredAt: string;
   /** Wall time of the area, in seconds. */
   seconds: number;
+  /** The area's time budget, in seconds. */
+  budgetSeconds?: number;
+  /** Load average (1/5/15 min) when the area started: figures from a busy machine are inflated. */
+  loadAverage?: string;
 }
 
 /** The machine the figures were taken on. */
