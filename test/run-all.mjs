@@ -71,7 +71,7 @@ const steps = [
     counts: 'test-output/vitest-e2e.json',
     // The short versions of the long runs (npm run test:reliability runs 200 kills, 72 hours).
     env: {
-      KILL_TRIALS: process.env.KILL_TRIALS ?? '4',
+      KILL_TRIALS: process.env.KILL_TRIALS ?? '10',
     },
   },
 ];

@@ -1,25 +1,78 @@
-// Real corruption: with the browser stopped, garble the LevelDB files of the
+// Real corruption: with the browser stopped, damage the LevelDB files of the
 // profile's IndexedDB store, relaunch on the same profile, and check that the
 // kiosk says what is happening (never a blank page) and re-syncs the content.
+// Then a blocked upgrade: an old app instance holds the database open on an
+// older schema; the kiosk says so and finishes the upgrade once it lets go.
+//
+// Each recovery is a reliability trial (case `db-corruption`). npm test runs
+// the first kind of damage; npm run test:reliability runs every kind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.mjs';
-import { checkedScreenshot, shownCount } from '../helpers/browser.ts';
+import { checkedScreenshot, launchChromium, shownCount } from '../helpers/browser.ts';
 import { startBundleServer, type BundleServer } from '../helpers/bundle-server.ts';
 import { demoItems, makeBundle } from '../helpers/make-bundle.ts';
+import { recordTrial, trials, type ReliabilityCase } from '../helpers/reliability.ts';
 
 const items = demoItems();
+
+const CORRUPTION: ReliabilityCase = {
+  id: 'db-corruption',
+  title: 'Corrupted database and blocked upgrade',
+  failures: 'recoveries that failed',
+  how: 'test/e2e/sync-corruption.e2e.ts: the LevelDB files of a stopped Chromium profile are garbled, truncated, flipped or partly deleted, then the kiosk is relaunched on it; and an old app instance holds the database open on schema 1 while the kiosk upgrades. A trial fails unless the screen names the problem meanwhile (never blank) and shows every item again.',
+};
+
+/** Kinds of damage, done to every file of the origin's LevelDB store but LOCK. */
+const DAMAGE: { name: string; apply: (dir: string, files: string[]) => void }[] = [
+  {
+    name: 'every file overwritten with random bytes',
+    apply: (dir, files) => {
+      for (const f of files) {
+        writeFileSync(join(dir, f), randomBytes(Math.max(statSync(join(dir, f)).size, 64)));
+      }
+    },
+  },
+  {
+    name: 'every file truncated to half',
+    apply: (dir, files) => {
+      for (const f of files)
+        truncateSync(join(dir, f), Math.floor(statSync(join(dir, f)).size / 2));
+    },
+  },
+  {
+    name: '64 flipped bytes in every file',
+    apply: (dir, files) => {
+      for (const f of files) {
+        const bytes = readFileSync(join(dir, f));
+        if (bytes.length === 0) continue;
+        for (let i = 0; i < 64; i++) bytes[randomInt(bytes.length)] ^= 0xff;
+        writeFileSync(join(dir, f), bytes);
+      }
+    },
+  },
+  {
+    name: 'CURRENT and MANIFEST deleted',
+    apply: (dir, files) => {
+      for (const f of files) {
+        if (f === 'CURRENT' || f.startsWith('MANIFEST-')) rmSync(join(dir, f));
+      }
+    },
+  },
+];
 
 describe('a corrupted IndexedDB store', () => {
   let server: BundleServer;
   let profile: string;
 
   beforeAll(async () => {
-    server = await startBundleServer();
+    // GK_E2E_DIST: a build of one's own, when dist/ is shared with other work.
+    server = await startBundleServer(process.env.GK_E2E_DIST ?? 'dist');
     server.bundle = makeBundle({ items, version: 3 }).files;
     profile = mkdtempSync(join(tmpdir(), 'gk-corrupt-'));
   });
@@ -36,51 +89,128 @@ describe('a corrupted IndexedDB store', () => {
       viewport: { width: 1920, height: 1080 },
     });
 
-  it('is deleted and re-synced, with a clear status meanwhile', async () => {
-    let context = await launch();
-    let page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(server.url);
-    const count = () => shownCount(page);
-    await expect.poll(count, { timeout: 20_000 }).toBe(items.length);
-    await context.close();
+  for (const [n, damage] of DAMAGE.slice(0, trials(1, DAMAGE.length)).entries()) {
+    it(`${damage.name}: deleted and re-synced, with a clear status meanwhile`, async () => {
+      let context: BrowserContext | undefined;
+      try {
+        server.faults = {};
+        context = await launch();
+        let page = context.pages()[0] ?? (await context.newPage());
+        await page.goto(server.url);
+        const count = () => shownCount(page);
+        await expect.poll(count, { timeout: 20_000 }).toBe(items.length);
+        await context.close();
 
-    // Garble every file of the origin's LevelDB store while the browser is stopped.
-    const port = new URL(server.url).port;
-    const dir = join(profile, 'Default', 'IndexedDB', `http_127.0.0.1_${port}.indexeddb.leveldb`);
-    const files = readdirSync(dir).filter((f) => f !== 'LOCK');
-    let garbled = 0;
-    for (const f of files) {
-      const size = statSync(join(dir, f)).size;
-      writeFileSync(join(dir, f), randomBytes(Math.max(size, 64)));
-      garbled++;
-    }
-    expect(garbled).toBeGreaterThan(0);
+        // Damage the origin's LevelDB store while the browser is stopped.
+        const port = new URL(server.url).port;
+        const dir = join(
+          profile,
+          'Default',
+          'IndexedDB',
+          `http_127.0.0.1_${port}.indexeddb.leveldb`,
+        );
+        const files = readdirSync(dir).filter((f) => f !== 'LOCK');
+        expect(files.length).toBeGreaterThan(0);
+        damage.apply(dir, files);
 
-    // The server is slow now, so the recovery status is on screen long enough to see.
-    server.faults = { delayMs: { match: () => true, ms: 2000 } };
-    context = await launch();
-    page = context.pages()[0] ?? (await context.newPage());
-    const banners: string[] = [];
-    const logs: string[] = [];
-    page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-    await page.goto(server.url);
-    await page
-      .locator('gk-status-banner')
-      .waitFor({ state: 'attached', timeout: 20_000 })
-      .catch((e: Error) => {
-        throw new Error(`${e.message}\npage logs:\n${logs.join('\n')}`);
-      });
-    const started = Date.now();
-    while ((await count()) < items.length && Date.now() - started < 30_000) {
-      banners.push((await page.locator('gk-status-banner p').allTextContents()).join(' '));
-      if (banners.length === 3) await checkedScreenshot(page, 'sync-corruption-recovering');
-      await page.waitForTimeout(200);
+        // The server is slow now, so the recovery status is on screen long enough to see.
+        server.faults = { delayMs: { match: () => true, ms: 2000 } };
+        context = await launch();
+        page = context.pages()[0] ?? (await context.newPage());
+        const banners: string[] = [];
+        const logs: string[] = [];
+        page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+        page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+        await page.goto(server.url);
+        await page
+          .locator('gk-status-banner')
+          .waitFor({ state: 'attached', timeout: 20_000 })
+          .catch((e: Error) => {
+            throw new Error(`${e.message}\npage logs:\n${logs.join('\n')}`);
+          });
+        const started = Date.now();
+        while ((await count()) < items.length && Date.now() - started < 30_000) {
+          banners.push((await page.locator('gk-status-banner p').allTextContents()).join(' '));
+          if (n === 0 && banners.length === 3)
+            await checkedScreenshot(page, 'sync-corruption-recovering');
+          await page.waitForTimeout(200);
+        }
+        // Before the content came back, the screen said what was happening (when
+        // the damage left the store readable, the content is back at once).
+        if (banners.length > 0) expect(banners.join('\n')).toMatch(/损坏|正在同步|正在加载/);
+        expect(banners.filter((b) => b.trim() === '').length).toBe(0);
+        expect(await count()).toBe(items.length);
+        await context.close();
+        recordTrial(CORRUPTION, {
+          trial: damage.name,
+          ok: true,
+          detail: banners.length
+            ? `status meanwhile: ${banners[0].slice(0, 80)}`
+            : 'store still readable',
+        });
+      } catch (err) {
+        recordTrial(CORRUPTION, {
+          trial: damage.name,
+          ok: false,
+          detail: String(err).slice(0, 200),
+        });
+        throw err;
+      } finally {
+        // A failed trial must not leave Chromium holding the profile for the next one.
+        await context?.close().catch(() => undefined);
+      }
+    }, 150_000);
+  }
+
+  it('a blocked upgrade: says so, and finishes once the old instance lets go', async () => {
+    const trial = 'blocked upgrade (old instance on schema 1)';
+    server.faults = {};
+    server.extra.set('old-instance.html', {
+      body: '<!doctype html><meta charset="utf-8"><title>old</title>',
+      type: 'text/html; charset=utf-8',
+    });
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+      // An old app instance: schema 1, and it ignores versionchange.
+      const old = await context.newPage();
+      await old.goto(`${server.url}old-instance.html`);
+      await old.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const req = indexedDB.open('gongkai', 1);
+            req.onupgradeneeded = () => {
+              const db = req.result;
+              db.createObjectStore('meta');
+              db.createObjectStore('versions', { keyPath: 'version' });
+              db.createObjectStore('items', { keyPath: ['version', 'id'] }).createIndex(
+                'by-version',
+                'version',
+              );
+            };
+            req.onsuccess = () => {
+              (window as unknown as { oldDb: IDBDatabase }).oldDb = req.result;
+              resolve();
+            };
+            req.onerror = () => reject(req.error);
+          }),
+      );
+      const page = await context.newPage();
+      await page.goto(server.url);
+      const banner = async () =>
+        (await page.locator('gk-status-banner p').allTextContents()).join(' ');
+      await expect.poll(banner, { timeout: 20_000 }).toContain('正在升级本地数据库');
+      expect(await shownCount(page)).toBe(0);
+      await old.evaluate(() => (window as unknown as { oldDb: IDBDatabase }).oldDb.close());
+      await expect.poll(() => shownCount(page), { timeout: 30_000 }).toBe(items.length);
+      expect(await banner()).not.toContain('正在升级本地数据库');
+      await context.close();
+      recordTrial(CORRUPTION, { trial, ok: true, detail: 'status shown while blocked' });
+    } catch (err) {
+      recordTrial(CORRUPTION, { trial, ok: false, detail: String(err).slice(0, 200) });
+      throw err;
+    } finally {
+      await browser.close();
     }
-    // Before the content came back, the screen said what was happening.
-    expect(banners.join('\n')).toMatch(/损坏|正在同步|正在加载/);
-    expect(banners.filter((b) => b.trim() === '').length).toBe(0);
-    expect(await count()).toBe(items.length);
-    await context.close();
-  });
+  }, 150_000);
 });

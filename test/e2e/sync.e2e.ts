@@ -6,13 +6,14 @@ import { checkedScreenshot, launchChromium, shownTitles } from '../helpers/brows
 import { startBundleServer, type BundleServer, type Faults } from '../helpers/bundle-server.ts';
 import {
   demoItems,
+  generatedItems,
   makeBundle,
   newKey,
   writeBundle,
   type MakeBundleOptions,
 } from '../helpers/make-bundle.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { packBundle } from '../../src/content/pack.ts';
+import { PACK_FILE, packBundle } from '../../src/content/pack.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,7 +36,8 @@ describe('sync from a fault-injecting server', () => {
   let page: Page;
 
   beforeAll(async () => {
-    server = await startBundleServer();
+    // GK_E2E_DIST: a build of one's own, when dist/ is shared with other work.
+    server = await startBundleServer(process.env.GK_E2E_DIST ?? 'dist');
     server.bundle = makeBundle({ items: v1Items, version: 1 }).files;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
@@ -58,10 +60,29 @@ describe('sync from a fault-injecting server', () => {
       .toBe(v1Items.length);
   });
 
+  /**
+   * Version 2 with many new items, so the kiosk fetches the packed copy
+   * (bundle.gkb) instead of file by file; `spoil` damages the pack.
+   */
+  const withBadPack = (spoil: (pack: Uint8Array, fresh: Uint8Array) => Uint8Array) => () => {
+    const bundle = makeBundle({
+      items: [...v2Items, ...generatedItems(v1Items.length * 3)],
+      version: 2,
+    });
+    const v1Files = makeBundle({ items: v1Items, version: 1 }).files;
+    // A file the kiosk does not have yet: its bytes inside the pack get damaged.
+    const fresh = [...bundle.files].find(([p]) => p.startsWith('objects/') && !v1Files.has(p));
+    if (!fresh) throw new Error('no new file in version 2');
+    const files = new Map(bundle.files);
+    files.set(PACK_FILE, spoil(packBundle(bundle.files), fresh[1]));
+    return files;
+  };
+
   const cases: {
     name: string;
     faults?: Faults;
     bundle?: Partial<MakeBundleOptions>;
+    files?: () => Map<string, Uint8Array>;
     says: RegExp;
   }[] = [
     {
@@ -79,6 +100,20 @@ describe('sync from a fault-injecting server', () => {
       faults: { status: { match: () => true, code: 500 } },
       says: /内容服务器出错.*HTTP 500/,
     },
+    {
+      name: 'a flipped byte inside the packed bundle',
+      files: withBadPack((pack, fresh) => {
+        const at = Buffer.from(pack).indexOf(Buffer.from(fresh));
+        pack[at + Math.floor(fresh.length / 2)] ^= 0x01;
+        return pack;
+      }),
+      says: /文件校验失败.*bundle\.gkb/,
+    },
+    {
+      name: 'a truncated packed bundle',
+      files: withBadPack((pack) => pack.subarray(0, pack.length - 1000)),
+      says: /bundle\.gkb 不完整/,
+    },
     { name: 'an older manifest', bundle: { version: 1 }, says: /拒绝旧版本/ },
     { name: 'a wrong key', bundle: { key: newKey('demo-2026') }, says: /签名无效/ },
     {
@@ -90,7 +125,7 @@ describe('sync from a fault-injecting server', () => {
 
   for (const c of cases) {
     it(`${c.name}: keeps v1 on screen and says why`, async () => {
-      server.bundle = makeBundle({ items: v2Items, version: 2, ...c.bundle }).files;
+      server.bundle = c.files?.() ?? makeBundle({ items: v2Items, version: 2, ...c.bundle }).files;
       server.faults = c.faults ?? {};
       await open();
       await expect.poll(banner, { timeout: 20_000 }).toMatch(c.says);
