@@ -69,7 +69,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'behind-1d', skew: -DAY, short: true },
   { name: 'ahead-1d', skew: DAY, short: false },
   { name: 'behind-1y', skew: -YEAR, short: false },
-  { name: 'ahead-1y', skew: YEAR, short: true },
+  { name: 'ahead-1y', skew: YEAR, short: false },
   { name: 'jump-back-1y', skew: 0, jumpTo: -YEAR, short: true },
   { name: 'jump-back-1d', skew: 0, jumpTo: -DAY, short: false },
   {
