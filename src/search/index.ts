@@ -200,6 +200,9 @@ export class SearchIndex {
   private topDoc = new Int32Array(32);
   private topScore = new Float64Array(32);
   private readonly fullSyllables = { n: 0 };
+  /** Length of each syllable; per query, the common prefix of (query offset, syllable), 255 unknown. */
+  private readonly sylLen: Uint8Array;
+  private pyCommon = new Uint8Array(0);
   /** Per document: the BM25 length normalisation of its title and of its body. */
   private readonly titleNormOf: Float64Array;
   private readonly bodyNormOf: Float64Array;
@@ -228,6 +231,7 @@ export class SearchIndex {
     });
     this.sortedIdKeys = [...this.idLookup.keys()].sort();
     meta.syllables.forEach((s, i) => this.sylIds.set(s, i));
+    this.sylLen = Uint8Array.from(meta.syllables, (s) => Math.min(s.length, 254));
     if (meta.charPinyin) {
       for (const [syl, chars] of Object.entries(meta.charPinyin.syllables)) {
         const sid = this.sylIds.get(syl);
@@ -642,16 +646,18 @@ export class SearchIndex {
   private pinyinSearch(q: string): void {
     const letter = q.charCodeAt(0) - 97;
     if (letter < 0 || letter >= 26) return;
-    const { sylFlat, sylStart, titleLen } = this.arrays;
-    const syls = this.meta.syllables;
+    const { sylStart, titleLen } = this.arrays;
     const { start, pos: positions } = this.byLetter;
     const full = this.fullSyllables;
+    const size = q.length * this.sylLen.length;
+    if (this.pyCommon.length < size) this.pyCommon = new Uint8Array(size * 2);
+    this.pyCommon.fill(255, 0, size);
     let doc = 0;
     const n = this.meta.n;
     for (let x = start[letter]; x < start[letter + 1]; x++) {
       const pos = positions[x];
       full.n = 0;
-      const end = matchPinyin(q, 0, pos, sylFlat, syls, full);
+      const end = this.matchPinyin(q, 0, pos);
       if (end < 0) continue;
       while (doc + 1 < n && sylStart[doc + 1] <= pos) doc++;
       const nSyl = end - pos;
@@ -661,6 +667,40 @@ export class SearchIndex {
       const rel = 0.5 / (1 + first) + 0.5 / (1 + (titleLen[doc] || 1) / 10);
       this.offer(doc, tier, rel, K_PINYIN, 0, first, end - sylStart[doc]);
     }
+  }
+
+  /**
+   * Matches query `q` from offset `j` against title syllables from `pos`, each
+   * syllable consuming a non-empty prefix of itself (longest first). Returns
+   * the end position, or -1. Counts fully consumed syllables in `fullSyllables.n`.
+   */
+  private matchPinyin(q: string, j: number, pos: number): number {
+    if (j === q.length) return pos;
+    const sid = this.arrays.sylFlat[pos];
+    if (sid === 0) return -1;
+    // Common prefix of the syllable and the query from j, computed once per query.
+    const at = j * this.sylLen.length + sid;
+    let common = this.pyCommon[at];
+    if (common === 255) {
+      const s = this.meta.syllables[sid];
+      common = 0;
+      while (
+        common < s.length &&
+        j + common < q.length &&
+        s.charCodeAt(common) === q.charCodeAt(j + common)
+      ) {
+        common++;
+      }
+      this.pyCommon[at] = common;
+    }
+    for (let take = common; take >= 1; take--) {
+      const rest = this.matchPinyin(q, j + take, pos + 1);
+      if (rest >= 0) {
+        if (take === this.sylLen[sid] || j + take === q.length) this.fullSyllables.n++;
+        return rest;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -827,40 +867,6 @@ export class SearchIndex {
     }
     return out;
   }
-}
-/**
- * Matches query `q` from offset `j` against title syllables from `pos`, each
- * syllable consuming a non-empty prefix of itself (longest first). Returns
- * the end position, or -1. Counts fully consumed syllables in `full.n`.
- */
-function matchPinyin(
-  q: string,
-  j: number,
-  pos: number,
-  flat: Uint16Array,
-  syls: readonly string[],
-  full: { n: number },
-): number {
-  if (j === q.length) return pos;
-  const sid = flat[pos];
-  if (sid === 0 || pos >= flat.length) return -1;
-  const s = syls[sid];
-  let common = 0;
-  while (
-    common < s.length &&
-    j + common < q.length &&
-    s.charCodeAt(common) === q.charCodeAt(j + common)
-  ) {
-    common++;
-  }
-  for (let take = common; take >= 1; take--) {
-    const rest = matchPinyin(q, j + take, pos + 1, flat, syls, full);
-    if (rest >= 0) {
-      if (take === s.length || j + take === q.length) full.n++;
-      return rest;
-    }
-  }
-  return -1;
 }
 
 /** Ranges of a normalised term in mapped text: the whole phrase, else each bigram/char. */

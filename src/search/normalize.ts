@@ -69,8 +69,17 @@ export function normalizeMapped(text: string): MappedText {
   let i = 0;
   for (const ch of text) {
     const code = ch.charCodeAt(0);
-    let n = code < 0x80 ? ch.toLowerCase() : ch.normalize('NFKC').toLowerCase();
-    if (!WORD_CHAR.test(n)) n = ' ';
+    let n: string;
+    // Fast paths for the common characters (unified ideographs are NFKC-stable letters).
+    if (code >= 0x4e00 && code <= 0x9fff) n = ch;
+    else if (code < 0x80) {
+      n = ch.toLowerCase();
+      const c = n.charCodeAt(0);
+      if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39))) n = ' ';
+    } else {
+      n = ch.normalize('NFKC').toLowerCase();
+      if (!WORD_CHAR.test(n)) n = ' ';
+    }
     folded += n;
     for (let k = 0; k < n.length; k++) origin.push(i);
     i += ch.length;
