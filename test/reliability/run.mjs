@@ -90,7 +90,11 @@ function discoverGroups() {
     groups.push({
       name: `e2e:${base(f).replace(/\.e2e\.ts$/, '')}`,
       cmd: ['npx', 'vitest', 'run', ...E2E_CONFIG, f],
-      limitS: base(f).startsWith('sync-kill') ? 30 * 60 : 12 * 60,
+      limitS: base(f).startsWith('sync-kill')
+        ? 30 * 60
+        : base(f).startsWith('xss')
+          ? 20 * 60
+          : 12 * 60,
     });
   }
   return groups;
