@@ -460,6 +460,8 @@ export function generateCorpus(options: CorpusOptions): Item[] {
       const room = target - len;
       if (s.length > room && len > 0)
         s = s.slice(0, Math.max(room, 10)).replace(/[，、；]?$/, '。');
+      // Keep the total within 2,000: the cut above can overshoot by a few characters.
+      if (len + s.length > 2000) s = `${s.slice(0, 2000 - len - 1)}。`;
       paras.push(s);
       len += s.length;
     }
@@ -524,12 +526,23 @@ export function generateCorpus(options: CorpusOptions): Item[] {
         implementingBody: { name: deptName, address: `${place}行政服务中心` },
         department: deptName,
         legalBasis: [{ name: svc.law }],
-        conditions: [conv(paras[0])],
+        // The guide's prose is as long as a notice's body (300–2,000 characters):
+        // conditions, then the rest spread over the steps' descriptions. No extra
+        // draws from the PRNG, so the other items stay the same.
+        conditions: paras.slice(0, Math.ceil(paras.length / 2)).map(conv),
         materials: [
           { name: '申请表', form: '原件', copies: 1, required: true },
           { name: '居民身份证', form: '原件', copies: 1, required: true },
         ],
-        procedure: [{ step: '申请' }, { step: '受理' }, { step: '审核' }, { step: '办结' }],
+        procedure: ['申请', '受理', '审核', '办结'].map((step, k) => {
+          const rest = paras.slice(Math.ceil(paras.length / 2));
+          const per = Math.ceil(rest.length / 4);
+          const desc = rest
+            .slice(k * per, (k + 1) * per)
+            .map(conv)
+            .join('');
+          return desc ? { step, desc } : { step };
+        }),
         timeLimit: { statutory: `${int(5, 30)}个工作日`, promised: `${int(1, 10)}个工作日` },
         fees: { charged: false },
         location: `${place}行政服务中心`,
