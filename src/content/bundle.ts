@@ -308,7 +308,11 @@ export function parseManifest(
       `totalBytes ${raw.totalBytes as number} is over the limit of ${limits.maxBundleBytes}`,
     );
   }
-  if (typeof raw.itemCount !== 'number' || !Number.isInteger(raw.itemCount) || raw.itemCount < 0) {
+  if (
+    typeof raw.itemCount !== 'number' ||
+    !Number.isSafeInteger(raw.itemCount) ||
+    raw.itemCount < 0
+  ) {
     throw new BundleError(file, 'itemCount is not a non-negative integer');
   }
   let indexLists: FileRef[] | undefined;

@@ -131,6 +131,16 @@ describe('reliability report', () => {
     expect(md).toContain('| e2e:pwa | timeout | 5 min 0 s |');
   });
 
+  it('lists the defects found while building the suite, and none when there are none', () => {
+    const results = selectRuns([line({ run: 'r2' })], 'r2');
+    const md = renderReport(results, META, [
+      { found: 'x | y accepted', by: 'fuzz', status: 'fixed' },
+    ]);
+    expect(md).toContain('## Found while building the suite');
+    expect(md).toContain('| x \\| y accepted | fuzz | fixed |');
+    expect(renderReport(results, META, [])).not.toContain('## Found while building');
+  });
+
   it('reads lines from nested run directories', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gk-rel-'));
     mkdirSync(join(dir, 'r9', 'fuzz'), { recursive: true });
