@@ -1,4 +1,4 @@
-import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { deleteDB, openDB, unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ItemFile } from '../content/bundle.ts';
 import {
   DB_NAME,
@@ -232,8 +232,11 @@ export class Store {
     const meta = tx.objectStore('meta');
     const objectStore = tx.objectStore('objects');
     try {
-      // The transaction's outcome is read from tx.done; per-request rejections are expected on abort.
-      for (const o of objects) objectStore.put(o).catch(ignore);
+      // The transaction's outcome is read from tx.done. The objects go through the raw
+      // store: idb's promise and two listeners per request cost more than the put
+      // itself for 10,000 small objects. A failed put aborts the transaction.
+      const raw = unwrap(objectStore);
+      for (const o of objects) raw.put(o);
       tx.objectStore('versions').put(record).catch(ignore);
     } catch (err) {
       // put() throws synchronously (DataCloneError...): the puts already issued

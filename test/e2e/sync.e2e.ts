@@ -154,9 +154,9 @@ describe('sync from a fault-injecting server', () => {
     await panel.locator('#pin').fill('123456');
     await panel.locator('button[type=submit]').click();
     await expect
-      .poll(() => panel.locator('dl').textContent(), { timeout: 5000 })
+      .poll(() => panel.locator('dl').first().textContent(), { timeout: 5000 })
       .toContain('当前版本');
-    const text = (await panel.locator('dl').textContent()) ?? '';
+    const text = (await panel.locator('dl').first().textContent()) ?? '';
     expect(text).toMatch(/当前版本\s*2/);
     expect(text).toContain('持久存储');
     await checkedScreenshot(page, 'sync-admin-panel');
