@@ -64,7 +64,7 @@ export const WORKER_POLICY_NAME = 'gongkai-worker';
 // Worker script URLs are a Trusted Types sink under the app's CSP. Created on
 // first use (a policy name can be created only once per page).
 let workerPolicy: ReturnType<TrustedTypesFactory['createPolicy']> | null = null;
-function workerScriptUrl(url: string): string {
+export function workerScriptUrl(url: string): string {
   const tt = (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes;
   if (!tt) return url;
   workerPolicy ??= tt.createPolicy(WORKER_POLICY_NAME, {

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { Alert, Calendar, Item, Notice } from '../content/types.ts';
+import type { Alert, Attachment, Calendar, Item, Notice } from '../content/types.ts';
 import { sha256Hex } from '../content/bundle.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
 import {
@@ -21,6 +21,7 @@ import type { StatusMessage } from '../components/gk-status-banner.ts';
 import type { AdminCounts, AdminExportKind, AdminStatusRow } from '../components/gk-admin-panel.ts';
 import type { ItemOpenEvent, SearchDoneEvent } from '../components/gk-kiosk.ts';
 import { CountsController, saveCsv } from './counts.ts';
+import { loadPdfjs } from './pdf.ts';
 import { itemTitle } from '../content/types.ts';
 import '../components/gk-clock.ts';
 import '../components/gk-notice-list.ts';
@@ -265,6 +266,8 @@ export class GkApp extends LitElement {
       idle-seconds=${config.idle.timeoutSeconds}
       @gk-session-start=${this._onSessionStart}
       @gk-session-reset=${this._onSessionReset}
+      .loadAttachment=${this._attachmentFn}
+      .loadPdfjs=${loadPdfjs}
       @gk-item-open=${this._onItemOpen}
       @gk-search-done=${this._onSearchDone}
       >${display}</gk-kiosk
@@ -293,6 +296,16 @@ export class GkApp extends LitElement {
       calendar: this._calendar,
       rotateByDefault: true,
     }).rotates;
+
+  /** An attachment's bytes, if the active version lists it (content-addressed by sha256). */
+  private readonly _attachmentFn = async (a: Attachment): Promise<Uint8Array | null> => {
+    const store = this._store;
+    const record = await store?.activeVersion();
+    if (!store || !record?.files.some((f) => f.role === 'attachment' && f.sha256 === a.sha256))
+      return null;
+    const bytes = (await store.getObjects([a.sha256])).get(a.sha256)?.bytes;
+    return bytes ? new Uint8Array(bytes) : null;
+  };
 
   private _onItemOpen(e: ItemOpenEvent): void {
     this._counts.view(e.itemId);

@@ -10,6 +10,8 @@ import {
 } from '../display/session.ts';
 import { SpeechController, type SpeechEngine, type UtteranceFactory } from '../display/speech.ts';
 import type { ItemSelectEvent } from './gk-notice-list.ts';
+import type { AttachmentLoader } from './gk-notice-view.ts';
+import type { PdfjsLoader } from './gk-pdf-view.ts';
 import type { BrowseEvent } from './gk-home.ts';
 import type {
   CandidatesFn,
@@ -157,6 +159,10 @@ export class GkKiosk extends LitElement {
   @property({ attribute: false }) publicUrl: (item: Item) => string = (i) => i.source?.url ?? '';
   /** Loads the OpenCC converter on first use (the shell passes a dynamic import). */
   @property({ attribute: false }) loadConverter: (() => Promise<Converter>) | null = null;
+  /** Reads an attachment's bytes from the active bundle (images and PDFs are shown). */
+  @property({ attribute: false }) loadAttachment: AttachmentLoader | null = null;
+  /** Loads pdf.js when a PDF attachment is opened (never at start). */
+  @property({ attribute: false }) loadPdfjs: PdfjsLoader | null = null;
   /** Speech engine (window.speechSynthesis by default; tests pass a fake). */
   @property({ attribute: false }) speechEngine: SpeechEngine | undefined =
     typeof speechSynthesis === 'undefined' ? undefined : speechSynthesis;
@@ -331,6 +337,8 @@ export class GkKiosk extends LitElement {
                     .publicUrl=${this.publicUrl(open)}
                     .convert=${convert}
                     .uiLang=${L}
+                    .loadAttachment=${this.loadAttachment}
+                    .loadPdfjs=${this.loadPdfjs}
                   ></gk-notice-view>`
                 : open?.kind === 'guide'
                   ? html`<gk-guide-view

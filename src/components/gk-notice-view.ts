@@ -1,11 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import DOMPurify from 'dompurify';
-import type { Notice } from '../content/types.ts';
+import type { Attachment, Notice } from '../content/types.ts';
+import type { PdfjsLoader } from './gk-pdf-view.ts';
 import { sharedStyles } from './theme.ts';
 import { t, type UiLang } from './i18n.ts';
 import './gk-qr.ts';
+import './gk-pdf-view.ts';
+
+/** Reads an attachment's bytes from the active bundle (null when it is not there). */
+export type AttachmentLoader = (a: Attachment) => Promise<Uint8Array | null>;
+
+/** Attachment types shown in the kiosk; others are listed only (take them home by QR). */
+const VIEWABLE = /^(application\/pdf|image\/(png|jpeg|gif|webp))$/;
 
 /** External links found in a body: they are shown as QR codes, never followed. */
 export interface SanitisedBody {
@@ -125,6 +133,14 @@ export class GkNoticeView extends LitElement {
       .note {
         font-weight: 600;
       }
+      .attachment img {
+        display: block;
+        max-width: 100%;
+        height: auto;
+      }
+      .attachments li {
+        margin-bottom: 0.5em;
+      }
       .mt {
         border: 2px dashed var(--gk-line, #8a8a8a);
         padding: 0.2em 0.5em;
@@ -141,6 +157,22 @@ export class GkNoticeView extends LitElement {
   @property({ attribute: false }) convert: ((s: string) => string) | null = null;
   /** UI language. */
   @property({ attribute: 'ui-lang' }) uiLang: UiLang = 'zh-Hans';
+  /** Reads attachment bytes (the shell's storage); without it attachments are listed only. */
+  @property({ attribute: false }) loadAttachment: AttachmentLoader | null = null;
+  /** Loads pdf.js for PDF attachments (lazily: only when one is opened). */
+  @property({ attribute: false }) loadPdfjs: PdfjsLoader | null = null;
+
+  /** The attachment being viewed (index), its bytes, and an object URL for an image. */
+  @state() private _open: { index: number; bytes: Uint8Array | null; url: string } | null = null;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._closeAttachment();
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('item') && changed.get('item') !== undefined) this._closeAttachment();
+  }
 
   override render() {
     const n = this.item;
@@ -185,22 +217,7 @@ export class GkNoticeView extends LitElement {
           : nothing
       }
       ${n.tasks?.length ? this._tasks(n) : nothing}
-      ${
-        n.attachments?.length
-          ? html`<h2>${t(L, 'attachments')}</h2>
-              <ul>
-                ${n.attachments.map(
-                  (a) =>
-                    html`<li>
-                      ${c(a.name)}
-                      <span class="muted"
-                        >(${a.mime}${a.pages ? html`, ${t(L, 'pages', { n: a.pages })}` : nothing})</span
-                      >
-                    </li>`,
-                )}
-              </ul>`
-          : nothing
-      }
+      ${n.attachments?.length ? this._attachments(n.attachments) : nothing}
       ${
         body?.links.length
           ? html`<h2>${t(L, 'externalLink')}</h2>
@@ -216,6 +233,85 @@ export class GkNoticeView extends LitElement {
       }
       <p class="note">${t(L, 'authoritative')}</p>
     </article>`;
+  }
+
+  private _attachments(list: Attachment[]) {
+    const L = this.uiLang;
+    const c = this.convert ?? ((s: string) => s);
+    const open = this._open;
+    return html`<h2>${t(L, 'attachments')}</h2>
+      <ul class="attachments">
+        ${list.map((a, i) => {
+          const viewable = !!this.loadAttachment && VIEWABLE.test(a.mime);
+          const isOpen = open?.index === i;
+          return html`<li>
+            ${c(a.name)}
+            <span class="muted"
+              >(${a.mime}${a.pages ? html`, ${t(L, 'pages', { n: a.pages })}` : nothing})</span
+            >
+            ${
+              viewable
+                ? html`<button
+                    type="button"
+                    data-attachment=${i}
+                    aria-expanded=${isOpen ? 'true' : 'false'}
+                    @click=${() => this._toggle(i, a)}
+                  >
+                    ${t(L, isOpen ? 'hideAttachment' : 'showAttachment')}
+                  </button>`
+                : nothing
+            }
+            ${isOpen ? this._viewer(a) : nothing}
+          </li>`;
+        })}
+      </ul>`;
+  }
+
+  private _viewer(a: Attachment) {
+    const open = this._open;
+    if (!open) return nothing;
+    const L = this.uiLang;
+    if (!open.bytes) return html`<p class="muted" role="status">${t(L, 'pdfLoading')}</p>`;
+    if (a.mime === 'application/pdf')
+      return html`<gk-pdf-view
+        class="attachment"
+        .data=${open.bytes}
+        .label=${a.name}
+        .loadPdfjs=${this.loadPdfjs}
+        .uiLang=${L}
+      ></gk-pdf-view>`;
+    return html`<div class="attachment"><img src=${open.url} alt=${a.name} /></div>`;
+  }
+
+  private async _toggle(index: number, a: Attachment) {
+    if (this._open?.index === index) {
+      this._closeAttachment();
+      return;
+    }
+    this._closeAttachment();
+    const opening = { index, bytes: null as Uint8Array | null, url: '' };
+    this._open = opening;
+    let bytes: Uint8Array | null = null;
+    try {
+      bytes = (await this.loadAttachment?.(a)) ?? null;
+    } catch (err) {
+      console.warn('[gongkai] attachment not readable:', err);
+    }
+    // Closed, or another attachment opened, while reading.
+    if (this._open !== opening) return;
+    if (!bytes) {
+      this._open = null;
+      return;
+    }
+    const url = a.mime.startsWith('image/')
+      ? URL.createObjectURL(new Blob([bytes.slice()], { type: a.mime }))
+      : '';
+    this._open = { index, bytes, url };
+  }
+
+  private _closeAttachment() {
+    if (this._open?.url) URL.revokeObjectURL(this._open.url);
+    this._open = null;
   }
 
   private _tasks(n: Notice) {

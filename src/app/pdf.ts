@@ -1,0 +1,27 @@
+import type { PdfjsModule } from '../components/gk-pdf-view.ts';
+// The worker is emitted as its own file; only its URL is in the start bundle.
+import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import { workerScriptUrl } from './content.ts';
+
+let loading: Promise<PdfjsModule> | null = null;
+
+/**
+ * Loads pdf.js the first time a visitor opens a PDF attachment (a separate
+ * chunk: it never grows the start bundle) and gives it a module worker from
+ * the app's own origin. The worker's URL is a Trusted Types sink, created by
+ * the app's `gongkai-worker` policy (same-origin URLs only), so the CSP needs
+ * no new policy for pdf.js.
+ */
+export function loadPdfjs(): Promise<PdfjsModule> {
+  loading ??= (async () => {
+    const pdfjs = await import('pdfjs-dist');
+    const url = workerScriptUrl(new URL(pdfWorkerUrl, location.href).href);
+    pdfjs.GlobalWorkerOptions.workerPort = new Worker(url, { type: 'module' });
+    return pdfjs;
+  })();
+  // A failed load (e.g. a chunk missing after a broken deploy) may be retried on the next open.
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
