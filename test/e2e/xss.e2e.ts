@@ -142,7 +142,7 @@ describe('XSS beacon harness', () => {
     if (!url) throw new Error('vite dev server did not report a URL');
     harness = `${url}test/reliability/pages/xss.html`;
     [browser, built] = await Promise.all([launchChromium(), buildBundle(dir)]);
-  }, 240_000);
+  }, 120_000 + VECTORS.length * 5_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();

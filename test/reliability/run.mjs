@@ -2,7 +2,7 @@
 // reliability case, one vitest invocation per case group, then
 // docs/reliability.md from the JSON lines the cases wrote.
 //
-//   node test/reliability/run.mjs [--resume] [--only a,b] [--no-build] [--list] [--budget-min 45]
+//   node test/reliability/run.mjs [--resume] [--redo a,b] [--only a,b] [--no-build] [--list] [--budget-min 45]
 //
 // - Each group runs with RELIABILITY_FULL=1, the run id in RELIABILITY_RUN and
 //   its own RELIABILITY_OUT (test-output/reliability/<run>/<group>/), so a
@@ -176,6 +176,11 @@ async function main() {
   const known = new Map(state.groups.map((g) => [g.name, g]));
   state.groups = groups.map((g) => known.get(g.name) ?? { name: g.name, status: 'pending' });
   const selected = groups.filter((g) => !only || only.some((o) => g.name.includes(o)));
+  // `--redo a,b` runs those groups of a resumed run again (after a fix), replacing their lines.
+  const redo = opt('--redo')?.split(',');
+  for (const st of state.groups) {
+    if (redo?.some((r) => st.name.includes(r))) st.status = 'pending';
+  }
   saveState(state);
 
   const t0 = Date.now();
