@@ -126,23 +126,26 @@ describe('XSS beacon harness', () => {
   let dir: string;
   let built: Built;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gk-xss-'));
-    server = await createServer({
-      logLevel: 'silent',
-      cacheDir: 'node_modules/.vite-xss-e2e',
-      server: { port: 0, host: '127.0.0.1', hmr: false },
-      optimizeDeps: {
-        entries: ['test/reliability/pages/xss.html'],
-        include: ['qrcode', 'dompurify', 'lit', 'pinyin-pro', 'opencc-js/cn2t'],
-      },
-    });
-    await server.listen();
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('vite dev server did not report a URL');
-    harness = `${url}test/reliability/pages/xss.html`;
-    [browser, built] = await Promise.all([launchChromium(), buildBundle(dir)]);
-  }, 120_000 + VECTORS.length * 5_000);
+  beforeAll(
+    async () => {
+      dir = mkdtempSync(join(tmpdir(), 'gk-xss-'));
+      server = await createServer({
+        logLevel: 'silent',
+        cacheDir: 'node_modules/.vite-xss-e2e',
+        server: { port: 0, host: '127.0.0.1', hmr: false },
+        optimizeDeps: {
+          entries: ['test/reliability/pages/xss.html'],
+          include: ['qrcode', 'dompurify', 'lit', 'pinyin-pro', 'opencc-js/cn2t'],
+        },
+      });
+      await server.listen();
+      const url = server.resolvedUrls?.local[0];
+      if (!url) throw new Error('vite dev server did not report a URL');
+      harness = `${url}test/reliability/pages/xss.html`;
+      [browser, built] = await Promise.all([launchChromium(), buildBundle(dir)]);
+    },
+    120_000 + VECTORS.length * 5_000,
+  );
   afterAll(async () => {
     await browser?.close();
     await server?.close();
