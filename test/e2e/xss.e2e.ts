@@ -203,68 +203,74 @@ describe('XSS beacon harness', () => {
     return { where, search: s };
   }
 
-  it(`${VECTORS.length} vectors × ${XSS_FORMATS.length} formats × every view fire no beacon; the unsanitised control fires`, async () => {
-    // Every vector reached the bundle in most formats (a refused file never reaches a kiosk).
-    expect(built.items.length).toBeGreaterThanOrEqual(VECTORS.length * (XSS_FORMATS.length - 1));
-    expect(built.items.every((i) => JSON.stringify(i).includes(XSS_MARKER))).toBe(true);
+  it(
+    `${VECTORS.length} vectors × ${XSS_FORMATS.length} formats × every view fire no beacon; the unsanitised control fires`,
+    async () => {
+      // Every vector reached the bundle in most formats (a refused file never reaches a kiosk).
+      expect(built.items.length).toBeGreaterThanOrEqual(VECTORS.length * (XSS_FORMATS.length - 1));
+      expect(built.items.every((i) => JSON.stringify(i).includes(XSS_MARKER))).toBe(true);
 
-    const plain = await open(false);
-    const bare = await renderAll(plain.page, plain.requested, 'no-csp');
-    // One vector at a time: an unsanitised meta refresh or form post may navigate the
-    // page away (that is the vector running), after which the harness is reopened.
-    const controlFired = new Set<string>();
-    for (const v of VECTORS) {
-      plain.requested.clear();
-      const fired = await plain.page
-        .evaluate((one) => window.xss.control([one]), { id: v.id, html: v.html })
-        .catch(() => [] as string[]);
-      if (fired.includes(v.id) || plain.requested.has(v.id)) controlFired.add(v.id);
-      if (plain.page.url() !== harness) {
-        await plain.page.goto(harness);
-        await plain.page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      const plain = await open(false);
+      const bare = await renderAll(plain.page, plain.requested, 'no-csp');
+      // One vector at a time: an unsanitised meta refresh or form post may navigate the
+      // page away (that is the vector running), after which the harness is reopened.
+      const controlFired = new Set<string>();
+      for (const v of VECTORS) {
+        plain.requested.clear();
+        const fired = await plain.page
+          .evaluate((one) => window.xss.control([one]), { id: v.id, html: v.html })
+          .catch(() => [] as string[]);
+        if (fired.includes(v.id) || plain.requested.has(v.id)) controlFired.add(v.id);
+        if (plain.page.url() !== harness) {
+          await plain.page.goto(harness);
+          await plain.page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+        }
       }
-    }
-    await plain.page.context().close();
+      await plain.page.context().close();
 
-    const strict = await open(true);
-    const csp = await renderAll(strict.page, strict.requested, 'csp');
-    await strict.page.context().close();
+      const strict = await open(true);
+      const csp = await renderAll(strict.page, strict.requested, 'csp');
+      await strict.page.context().close();
 
-    // The search view found the items and drew highlights, so that path was exercised.
-    expect(bare.search.hits).toBeGreaterThan(0);
-    expect(bare.search.marks).toBeGreaterThan(0);
+      // The search view found the items and drew highlights, so that path was exercised.
+      expect(bare.search.hits).toBeGreaterThan(0);
+      expect(bare.search.marks).toBeGreaterThan(0);
 
-    const fired: string[] = [];
-    const missedControl: string[] = [];
-    for (const v of VECTORS) {
-      const at = [...(bare.where.get(v.id) ?? []), ...(csp.where.get(v.id) ?? [])];
-      const formats = XSS_FORMATS.filter((f) => built.items.some((i) => i.id === xssItemId(v, f)));
-      const refused = built.refused.get(v.id) ?? [];
-      recordTrial(XSS, {
-        trial: v.id,
-        ok: at.length === 0,
-        detail:
-          at.length === 0
-            ? `no beacon; in the bundle from ${formats.length} formats${refused.length ? `, refused at build: ${refused.join('; ')}` : ''}`
-            : `beacon fired in ${at.join(', ')}`,
-        data: { formats: formats.length, refused: refused.length, fired: at.length },
-      });
-      if (at.length > 0) fired.push(`${v.id} (${at.join(', ')})`);
-      const seen = controlFired.has(v.id);
-      recordTrial(CONTROL, {
-        trial: v.id,
-        ok: seen || v.inert !== '',
-        detail: seen
-          ? 'fired unsanitised'
-          : v.inert
-            ? `inert in Chromium: ${v.inert}`
-            : 'did not fire unsanitised',
-        data: { fired: seen, inert: v.inert !== '' },
-      });
-      if (!seen && !v.inert) missedControl.push(v.id);
-    }
-    expect(fired, 'beacons fired through the sanitised views').toEqual([]);
-    expect(missedControl, 'live vectors the control did not see run').toEqual([]);
-    expect(controlFired.size, 'the control saw executions').toBeGreaterThan(0);
-  }, 600_000);
+      const fired: string[] = [];
+      const missedControl: string[] = [];
+      for (const v of VECTORS) {
+        const at = [...(bare.where.get(v.id) ?? []), ...(csp.where.get(v.id) ?? [])];
+        const formats = XSS_FORMATS.filter((f) =>
+          built.items.some((i) => i.id === xssItemId(v, f)),
+        );
+        const refused = built.refused.get(v.id) ?? [];
+        recordTrial(XSS, {
+          trial: v.id,
+          ok: at.length === 0,
+          detail:
+            at.length === 0
+              ? `no beacon; in the bundle from ${formats.length} formats${refused.length ? `, refused at build: ${refused.join('; ')}` : ''}`
+              : `beacon fired in ${at.join(', ')}`,
+          data: { formats: formats.length, refused: refused.length, fired: at.length },
+        });
+        if (at.length > 0) fired.push(`${v.id} (${at.join(', ')})`);
+        const seen = controlFired.has(v.id);
+        recordTrial(CONTROL, {
+          trial: v.id,
+          ok: seen || v.inert !== '',
+          detail: seen
+            ? 'fired unsanitised'
+            : v.inert
+              ? `inert in Chromium: ${v.inert}`
+              : 'did not fire unsanitised',
+          data: { fired: seen, inert: v.inert !== '' },
+        });
+        if (!seen && !v.inert) missedControl.push(v.id);
+      }
+      expect(fired, 'beacons fired through the sanitised views').toEqual([]);
+      expect(missedControl, 'live vectors the control did not see run').toEqual([]);
+      expect(controlFired.size, 'the control saw executions').toBeGreaterThan(0);
+    },
+    120_000 + VECTORS.length * 8_000,
+  );
 });
