@@ -1,6 +1,6 @@
-// Entry point of the kiosk page: registers the shell element, then the
-// service worker with its safe-update policy (src/pwa).
+// Entry point of the kiosk page: registers the shell element, then (once the
+// first paint is done) the service worker with its safe-update policy (src/pwa).
 import './app/gk-app.ts';
-import { startPwa } from './pwa/index.ts';
+import { afterFirstPaint, startPwa } from './pwa/index.ts';
 
-startPwa();
+afterFirstPaint(() => startPwa());

@@ -2,7 +2,7 @@
  * The page side of the service worker: call {@link startPwa} once from the
  * entry point. Shows nothing itself; the shell reads {@link pwaStatus}.
  */
-import { shippedConfigs, validateConfig, type KioskConfig } from '../config/load.ts';
+import { shippedConfigs, type KioskConfig } from '../config/load.ts';
 import { SW_FILE, SW_POLICY_NAME } from './csp.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { pwaStatus } from './status.ts';
@@ -37,18 +37,28 @@ export function swScriptUrl(base: string): ScriptUrl {
   return policy.createScriptURL(url);
 }
 
+/** A positive number no larger than `max`, else `fallback`. */
+function bounded(value: unknown, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max
+    ? value
+    : fallback;
+}
+
 /**
- * The configuration in force for update timing. Quiet on purpose: the shell
- * reports configuration problems; here an invalid file just means the default.
+ * The configuration in force for update timing: two numbers read from the
+ * shipped file, checked for range only. Quiet on purpose: the shell validates
+ * the whole file and reports problems; here a bad value just means the
+ * default. (Not the schema validator: building it costs the first visit a
+ * long task on the main thread.)
  */
 export function pwaConfig(search: string): KioskConfig['pwa'] & KioskConfig['idle'] {
   const shipped = shippedConfigs();
   const id = new URLSearchParams(search).get('kiosk') ?? 'default';
-  const entry = shipped.get(id) ?? shipped.get('default');
-  const config = entry ? validateConfig(entry.file, entry.raw).config : null;
+  const raw = (shipped.get(id) ?? shipped.get('default'))?.raw as
+    { pwa?: { updateCheckMinutes?: unknown }; idle?: { timeoutSeconds?: unknown } } | undefined;
   return {
-    updateCheckMinutes: config?.pwa.updateCheckMinutes ?? 30,
-    timeoutSeconds: config?.idle.timeoutSeconds ?? 90,
+    updateCheckMinutes: bounded(raw?.pwa?.updateCheckMinutes, 7 * 24 * 60, 30),
+    timeoutSeconds: bounded(raw?.idle?.timeoutSeconds, 24 * 3600, 90),
   };
 }
 
@@ -70,4 +80,19 @@ export function startPwa(): KioskUpdater {
   });
   void started.start();
   return started;
+}
+
+/**
+ * Calls `fn` once the page has loaded and the main thread has a free moment
+ * (at most `maxDelayMs` after load), so that work the first paint does not
+ * need, such as registering the service worker and its precache download,
+ * does not lengthen the first visit's main-thread tasks.
+ */
+export function afterFirstPaint(fn: () => void, maxDelayMs = 3000): void {
+  const idle = (): void => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: maxDelayMs });
+    else setTimeout(fn, 0);
+  };
+  if (document.readyState === 'complete') idle();
+  else window.addEventListener('load', idle, { once: true });
 }
