@@ -61,6 +61,17 @@ describe('reliability report', () => {
     expect(r?.failures.map((f) => f.detail)).toEqual(['mixed']);
   });
 
+  it('counts a trial recorded by several sessions of one run once, by its latest outcome', () => {
+    const lines = [
+      line({ run: 'adhoc', full: false, at: '2026-11-24T01:00:00Z', trial: 'a', ok: false }),
+      line({ run: 'adhoc', full: false, at: '2026-11-24T01:00:01Z', trial: 'b', ok: false }),
+      line({ run: 'adhoc', full: false, at: '2026-11-24T02:00:00Z', trial: 'a', ok: true }),
+    ];
+    const r = selectRuns(lines).find((c) => c.id === 'kill-commit');
+    expect(r?.trials).toBe(2);
+    expect(r?.failures.map((f) => f.trial)).toEqual(['b']);
+  });
+
   it('uses the requested run when it has lines for the case, and a short run when nothing else exists', () => {
     const lines = [
       line({ run: 'a', at: '2026-11-23T00:00:00Z' }),

@@ -208,6 +208,7 @@ export function parseLines(text: string): { lines: TrialLine[]; bad: number } {
  * Picks, for each case, the lines of one run: `preferRun` when that run has
  * lines for the case, else the latest full run (RELIABILITY_FULL=1), else the
  * latest short run (`npm test`). "Latest" is the newest line's timestamp.
+ * Within the run, a trial recorded more than once counts once, by its latest line.
  */
 export function selectRuns(lines: readonly TrialLine[], preferRun?: string): CaseResult[] {
   const byCase = new Map<string, Map<string, TrialLine[]>>();
@@ -233,6 +234,16 @@ export function selectRuns(lines: readonly TrialLine[], preferRun?: string): Cas
         const candidates = [...runs.values()].sort((a, b) => latest(b).localeCompare(latest(a)));
         chosen = candidates.find((rs) => rs.some((l) => l.full)) ?? candidates[0] ?? null;
       }
+    }
+    // `npm test` writes every session under the run id `adhoc`: keep the latest
+    // outcome of each trial, so repeated sessions do not add up.
+    if (chosen) {
+      const latest = new Map<string, TrialLine>();
+      for (const l of chosen) {
+        const prev = latest.get(String(l.trial));
+        if (!prev || l.at >= prev.at) latest.set(String(l.trial), l);
+      }
+      chosen = [...latest.values()].sort((a, b) => a.at.localeCompare(b.at));
     }
     const last = chosen?.[chosen.length - 1];
     return {
