@@ -178,12 +178,15 @@ async function runScenario(browser: Browser, dist: string, s: Scenario): Promise
   const done = new Set<string>();
   const trial = async (check: string, fn: () => Promise<string>) => {
     done.add(check);
+    const t0 = Date.now();
     try {
       const detail = await fn();
-      recordTrial(CASE, { trial: `${s.name}/${check}`, ok: true, detail, data: { check } });
+      const data = { check, ms: Date.now() - t0 };
+      recordTrial(CASE, { trial: `${s.name}/${check}`, ok: true, detail, data });
     } catch (err) {
       const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      recordTrial(CASE, { trial: `${s.name}/${check}`, ok: false, detail, data: { check } });
+      const data = { check, ms: Date.now() - t0 };
+      recordTrial(CASE, { trial: `${s.name}/${check}`, ok: false, detail, data });
       failures.push(`${check}: ${detail}${logs.length ? `\n${logs.join('\n')}` : ''}`);
     }
   };
