@@ -2,7 +2,7 @@
 // generated 10,000-item corpus, in the same Chromium process: build time,
 // memory, keystroke latency p50/p95 (also at 4× CPU throttling) and relevance
 // per category of the labelled query set (test/search/queries.json).
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import type { Item } from '../../../src/content/types.ts';
@@ -11,7 +11,8 @@ import { corpusAvailable, loadCorpus, sourcesHash } from '../lib/corpus.ts';
 import { serveStatic } from '../lib/server.ts';
 import { percentile, repeat } from '../lib/stats.ts';
 import type { Area, AreaResult, BenchContext, Measurement, Missing, Target } from '../lib/types.ts';
-import type { PeerDoc, SearchBenchData } from '../pages/search/types.ts';
+import { peerDocsOf } from '../pages/search/peer-docs.ts';
+import type { PeerDoc, SearchBenchData, SearchBenchFile } from '../pages/search/types.ts';
 
 /** The generated corpus the labelled queries are written against (test/search/make-queries.ts). */
 const CORPUS = { count: 10_000, seed: 42 } as const;
@@ -234,43 +235,49 @@ export const search: Area = {
       return { status: 'not-measured', reason: 'no corpus generator yet (test/helpers/corpus.ts)' };
     }
     const own = ownSearchAvailable(ctx.root);
-    const items = await loadCorpus(ctx, CORPUS.count, CORPUS.seed);
     const { SERVICES } = (await import('../../helpers/corpus.ts')) as {
       SERVICES: readonly { term: string }[];
     };
     const dataDir = join(ctx.cacheDir, 'search-data');
     mkdirSync(dataDir, { recursive: true });
+    // Only what the documents are derived from: the index code itself can change without
+    // re-deriving pinyin for 10,000 items.
     const key = sourcesHash(ctx.root, [
       'test/helpers/corpus.ts',
       'src/content/types.ts',
-      ...(own ? readdirSync(join(ctx.root, 'src/search')).map((f) => `src/search/${f}`) : []),
+      ...(own
+        ? ['doc.ts', 'derive.ts', 'normalize.ts', 'types.ts'].map((f) => `src/search/${f}`)
+        : []),
     ]);
-    const dataFile = join(dataDir, `data-${own ? 'own' : 'peers'}-${key}.json`);
-    let data: SearchBenchData;
+    const dataFile = join(dataDir, `docs-${own ? 'own' : 'peers'}-${key}.json`);
+    let file: SearchBenchFile;
     if (existsSync(dataFile)) {
       ctx.progress(`search documents from ${dataFile.slice(ctx.root.length + 1)}`);
-      data = JSON.parse(readFileSync(dataFile, 'utf8')) as SearchBenchData;
-    } else if (own) {
-      ctx.progress(
-        'flattening items with toSearchDoc and deriving pinyin (as the bundle builder does)',
-      );
-      const s = (await import('../../../src/search/index.ts')) as unknown as SearchModule;
-      const d = (await import('../../../src/search/derive.ts')) as unknown as DeriveModule;
-      const docs = items.map((i) => s.toSearchDoc(i, d.deriveSearchData(i)));
-      data = {
-        docs,
-        charPinyin: d.buildCharPinyinTable(items),
-        peerDocs: docs.map((doc) => ({
-          id: doc.id,
-          title: doc.title,
-          text: [doc.summary ?? '', doc.text, doc.docNo ?? '', doc.indexNo ?? ''].join('\n'),
-        })),
-      };
-      writeFileSync(dataFile, JSON.stringify(data));
+      file = JSON.parse(readFileSync(dataFile, 'utf8')) as SearchBenchFile;
     } else {
-      data = { peerDocs: items.map(flatten) };
-      writeFileSync(dataFile, JSON.stringify(data));
+      const items = await loadCorpus(ctx, CORPUS.count, CORPUS.seed);
+      if (own) {
+        ctx.progress(
+          'flattening items with toSearchDoc and deriving pinyin (as the bundle builder does)',
+        );
+        const s = (await import('../../../src/search/index.ts')) as unknown as SearchModule;
+        const d = (await import('../../../src/search/derive.ts')) as unknown as DeriveModule;
+        file = {
+          docs: items.map((i) => s.toSearchDoc(i, d.deriveSearchData(i))),
+          charPinyin: d.buildCharPinyinTable(items),
+        };
+      } else {
+        file = { peerDocs: items.map(flatten) };
+      }
+      // Written aside and renamed: another bench process may be reading the cache.
+      const tmp = `${dataFile}.tmp-${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(file));
+      renameSync(tmp, dataFile);
     }
+    const data: SearchBenchData = {
+      ...file,
+      peerDocs: file.peerDocs ?? peerDocsOf(file.docs ?? []),
+    };
     let titleOf: (id: string) => string;
     if (own) {
       const s = (await import('../../../src/search/index.ts')) as unknown as SearchModule;
@@ -313,18 +320,20 @@ export const search: Area = {
     const browser = await ctx.launchChromium();
     const figures = new Map<string, EngineFigures>();
     try {
+      // One page for every engine: the corpus is fetched and parsed once; each engine's
+      // index is dropped (and garbage-collected) before the next one is built.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.waitForFunction(() => window.searchBench !== undefined);
+      const isolated = await page.evaluate(() => crossOriginIsolated);
+      if (!isolated) throw new Error('search bench page is not cross-origin isolated');
+      const n = await page.evaluate(
+        (u) => window.searchBench?.load(u) ?? 0,
+        `${server.url}data.json`,
+      );
+      ctx.progress(`${n} documents loaded`);
       for (const e of engines) {
-        const context = await browser.newContext();
-        const page = await context.newPage();
-        await page.goto(server.url);
-        await page.waitForFunction(() => window.searchBench !== undefined);
-        const isolated = await page.evaluate(() => crossOriginIsolated);
-        if (!isolated) throw new Error('search bench page is not cross-origin isolated');
-        const n = await page.evaluate(
-          (u) => window.searchBench?.load(u) ?? 0,
-          `${server.url}data.json`,
-        );
-        ctx.progress(`${e.name}: ${n} documents loaded`);
         figures.set(
           e.name,
           await measureEngine(
@@ -336,8 +345,9 @@ export const search: Area = {
             labelled.map((q) => q.q),
           ),
         );
-        await context.close();
+        await page.evaluate(() => window.searchBench?.drop());
       }
+      await context.close();
     } finally {
       await browser.close();
       await server.close();
@@ -415,7 +425,7 @@ export const search: Area = {
       missing,
       baseline: own ? 'gongkai' : undefined,
       notes: [
-        `${items.length} items, ${data.peerDocs.reduce((a, d) => a + d.title.length + d.text.length, 0).toLocaleString('en-US')} characters indexed by the libraries; ${keystrokes.length} keystrokes per pass; ${labelled.length} labelled queries.`,
+        `${data.peerDocs.length} items, ${data.peerDocs.reduce((a, d) => a + d.title.length + d.text.length, 0).toLocaleString('en-US')} characters indexed by the libraries; ${keystrokes.length} keystrokes per pass; ${labelled.length} labelled queries.`,
         `Runs: ${engines.map((e) => `${e.name} ${e.runs}`).join(', ')} (builds, and latency passes at each CPU rate). Relevance is deterministic, so it is one figure.`,
       ],
     };

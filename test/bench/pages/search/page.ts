@@ -1,7 +1,8 @@
 // The search bench page: loads the corpus once, then builds and queries
 // whichever engine the driver asks for. `installSearchBench` is called by the
 // entry that test/bench/areas/search.ts generates with the engines available.
-import type { BenchEngine, SearchBenchData, SearchBenchPage } from './types.ts';
+import { peerDocsOf } from './peer-docs.ts';
+import type { BenchEngine, SearchBenchData, SearchBenchFile, SearchBenchPage } from './types.ts';
 
 declare global {
   interface Window {
@@ -25,7 +26,8 @@ export function installSearchBench(engines: readonly BenchEngine[]): void {
     engines: engines.map((e) => e.name),
     async load(url) {
       const res = await fetch(url);
-      data = (await res.json()) as SearchBenchData;
+      const file = (await res.json()) as SearchBenchFile;
+      data = { ...file, peerDocs: file.peerDocs ?? peerDocsOf(file.docs ?? []) };
       return data.peerDocs.length;
     },
     build(name) {

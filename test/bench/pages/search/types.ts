@@ -8,7 +8,7 @@ export interface PeerDoc {
   text: string;
 }
 
-/** What the page fetches: the same corpus in each engine's input form, and the queries. */
+/** The corpus in each engine's input form. */
 export interface SearchBenchData {
   /** For this project's index (`toSearchDoc` with build-time pinyin); absent until search lands. */
   docs?: SearchDoc[];
@@ -16,6 +16,9 @@ export interface SearchBenchData {
   /** For the libraries: the same text, flattened. */
   peerDocs: PeerDoc[];
 }
+
+/** What the page fetches: `peerDocs` only when there are no `docs` to derive them from. */
+export type SearchBenchFile = Omit<SearchBenchData, 'peerDocs'> & { peerDocs?: PeerDoc[] };
 
 /** One search engine as the bench page drives it. */
 export interface BenchEngine {
