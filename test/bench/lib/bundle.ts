@@ -268,9 +268,17 @@ export async function buildBundleCli(
     BUNDLE_ID,
     '--expires-days',
     '3650',
+    '--json',
   ]);
   assertOk(run, `gongkai bundle build (version ${version})`);
   return run;
+}
+
+/** CPU time (user + system) the CLI reported for a `bundle build --json` run, in ms. */
+export function buildCpuMs(run: CliRun): number {
+  const summary = JSON.parse(run.stdout) as { cpuMs?: unknown };
+  if (typeof summary.cpuMs !== 'number') throw new Error('bundle build --json gave no cpuMs');
+  return summary.cpuMs;
 }
 
 /** Where the cached version 1 and version 2 bundles live (per {@link bundlesKey}). */
