@@ -78,6 +78,8 @@ export async function measureSlideChanges(
       })
     : null;
   observer?.observe({ type: 'longtask', buffered: false });
+  // Marks bound the measured span in a performance trace (the bench reads task CPU time there).
+  performance.mark('gk-bench-changes-start');
   try {
     for (let i = 0; i < changes; i++) {
       await idle();
@@ -88,6 +90,7 @@ export async function measureSlideChanges(
     // Entries are delivered asynchronously; give the observer a moment.
     await new Promise<void>((r) => setTimeout(r, 100));
   } finally {
+    performance.mark('gk-bench-changes-end');
     observer?.disconnect();
   }
   const sorted = [...durations].sort((a, b) => a - b);
@@ -100,4 +103,39 @@ export async function measureSlideChanges(
     firstChangeMs,
     longTaskSupported: supported,
   };
+}
+
+/** What `measureContentSwitch` reports. */
+export interface ContentSwitchReport {
+  /** From assigning the new items to the first slide of the new content on screen. */
+  switchMs: number;
+  /** Longest long task during the switch (0 when none reached 50 ms). */
+  longestTaskMs: number;
+  longTasks: number;
+}
+
+/**
+ * Replaces the display's content (`apply` assigns new items) while it
+ * rotates and measures the longest task until the new content shows: the
+ * preparation runs in slices, so the screen must not freeze.
+ */
+export async function measureContentSwitch(
+  el: Measurable,
+  apply: () => void,
+): Promise<ContentSwitchReport> {
+  const long: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) long.push(e.duration);
+  });
+  await nextTask();
+  observer.observe({ type: 'longtask', buffered: false });
+  performance.mark('gk-bench-switch-start');
+  const t0 = performance.now();
+  apply();
+  await el.updateComplete;
+  const switchMs = performance.now() - t0;
+  performance.mark('gk-bench-switch-end');
+  await new Promise<void>((r) => setTimeout(r, 100));
+  observer.disconnect();
+  return { switchMs, longestTaskMs: long.length ? Math.max(...long) : 0, longTasks: long.length };
 }
