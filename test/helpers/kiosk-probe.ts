@@ -105,7 +105,7 @@ export async function adminCheckNow(page: Page, timeout = 30_000): Promise<void>
     if (s.lastCheck !== before && s.activity === 'idle') return;
     if (Date.now() - started > timeout)
       throw new Error(`admin check did not finish in ${timeout} ms`);
-    await page.waitForTimeout(50);
+    await page.waitForTimeout(150);
   }
 }
 
@@ -125,10 +125,10 @@ export interface ScreenWatch {
 }
 
 /**
- * Samples the screen until `stop()` (about 5 times a second on a quiet
- * machine): a sample is blank when no text is on screen and the screenshot is
- * a single colour. Samples taken while the page navigates are judged by the
- * screenshot alone (Chromium keeps the old frame until the new one paints).
+ * Samples the screen until `stop()` (a few times a second): a sample is blank
+ * when no text is on screen and the screenshot is a single colour. Samples
+ * taken while the page navigates are judged by the screenshot alone (Chromium
+ * keeps the old frame until the new one paints).
  */
 export function watchScreen(page: Page): { stop(): Promise<ScreenWatch> } {
   const seen: ScreenWatch = { samples: 0, blanks: 0, banners: [] };
@@ -143,16 +143,19 @@ export function watchScreen(page: Page): { stop(): Promise<ScreenWatch> } {
       } catch {
         // Navigating: the execution context is being replaced.
       }
-      let uniform: boolean;
-      try {
-        uniform = nonBackgroundRatio(await page.screenshot({ timeout: 5000 })) < 0.005;
-      } catch {
-        // A screenshot can fail mid-navigation; the text decides then.
-        uniform = text !== null && text.trim() === '';
-      }
       seen.samples++;
-      if (uniform && !text?.trim()) seen.blanks++;
-      await new Promise((r) => setTimeout(r, 100));
+      // Text on screen is enough; only a sample without text needs the (costly) screenshot.
+      if (!text?.trim()) {
+        let uniform: boolean;
+        try {
+          uniform = nonBackgroundRatio(await page.screenshot({ timeout: 5000 })) < 0.005;
+        } catch {
+          // A screenshot can fail mid-navigation; the text decides then.
+          uniform = text !== null;
+        }
+        if (uniform) seen.blanks++;
+      }
+      await new Promise((r) => setTimeout(r, 150));
     }
   })();
   return {
