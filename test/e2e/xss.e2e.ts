@@ -78,26 +78,19 @@ async function buildBundle(dir: string): Promise<Built> {
     spawnSync(
       'node',
       [...CLI, 'bundle', 'build', src, '--key', KEY, '--demo', '--out', out, '--version', '1', '--today', '2026-11-24', '--quiet'],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', maxBuffer: 1 << 28 },
     ); // prettier-ignore
   let r = build();
   if (r.status !== 0) {
     // Files with errors are refused by the build: drop them (they never reach a kiosk) and count them.
-    const check = spawnSync(
-      'node',
-      [...CLI, 'content', 'check', src, '--json', '--today', '2026-11-24'],
-      { encoding: 'utf8' },
-    );
-    const report = JSON.parse(check.stdout) as { errors: { file: string; reason: string }[] };
-    for (const e of report.errors) {
-      const name = e.file.replace(/^.*\//, '');
+    // The build names each refused file on stderr: `error <file> (item …, field …): reason`.
+    for (const line of r.stderr.split('\n')) {
+      const m = /^error (\S+) (?:\([^)]*\))?:? ?(.*)$/.exec(line);
+      const name = m?.[1].replace(/^.*\//, '') ?? '';
       const v = VECTORS.find((x) => name.startsWith(`${x.id}.`));
-      if (v)
-        refused.set(v.id, [
-          ...(refused.get(v.id) ?? []),
-          `${name.slice(v.id.length + 1)}: ${e.reason}`,
-        ]);
-      rmSync(e.file, { force: true });
+      if (!m || !v) continue;
+      refused.set(v.id, [...(refused.get(v.id) ?? []), `${name.slice(v.id.length + 1)}: ${m[2]}`]);
+      rmSync(m[1], { force: true });
     }
     r = build();
   }
