@@ -141,9 +141,9 @@ async function main(): Promise<number> {
       result = { status: 'failed', error: msg.split('\n')[0] };
       process.stderr.write(`${err instanceof Error && err.stack ? err.stack : msg}\n`);
     }
+    const skipped = skippedRuns();
     setDeadline(Number.POSITIVE_INFINITY);
     const seconds = (performance.now() - started) / 1000;
-    const skipped = skippedRuns();
     if (result.status === 'measured' && skipped > 0) {
       result.notes = [
         ...(result.notes ?? []),

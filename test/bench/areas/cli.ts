@@ -78,7 +78,7 @@ export const cli: Area = {
             metric: 'bundle size on disk',
             unit: 'MB',
             samples: [sizes.bytes / 2 ** 20],
-            note: `${sizes.files.toLocaleString('en-US')} files, the packed bundle.gkb included`,
+            note: `${sizes.files.toLocaleString('en-US')} files; the packed copy bundle.gkb, which repeats them, not counted`,
           },
           { metric: 'manifest.json', unit: 'KB', samples: [sizes.manifestBytes / 1024] },
         ],
