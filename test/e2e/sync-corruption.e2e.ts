@@ -68,17 +68,19 @@ const DAMAGE: { name: string; apply: (dir: string, files: string[]) => void }[] 
 
 describe('a corrupted IndexedDB store', () => {
   let server: BundleServer;
+  /** Each trial damages a profile of its own, so one that cannot recover does not spoil the next. */
+  let profiles: string;
   let profile: string;
 
   beforeAll(async () => {
     // GK_E2E_DIST: a build of one's own, when dist/ is shared with other work.
     server = await startBundleServer(process.env.GK_E2E_DIST ?? 'dist');
     server.bundle = makeBundle({ items, version: 3 }).files;
-    profile = mkdtempSync(join(tmpdir(), 'gk-corrupt-'));
+    profiles = mkdtempSync(join(tmpdir(), 'gk-corrupt-'));
   });
   afterAll(async () => {
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    if (profiles) rmSync(profiles, { recursive: true, force: true });
   });
 
   const launch = (): Promise<BrowserContext> =>
@@ -92,6 +94,7 @@ describe('a corrupted IndexedDB store', () => {
   for (const [n, damage] of DAMAGE.slice(0, trials(1, DAMAGE.length)).entries()) {
     it(`${damage.name}: deleted and re-synced, with a clear status meanwhile`, async () => {
       let context: BrowserContext | undefined;
+      profile = join(profiles, `trial-${n}`);
       try {
         server.faults = {};
         context = await launch();
