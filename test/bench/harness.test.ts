@@ -106,7 +106,7 @@ describe('bench plan', () => {
     expect(previousSeconds(doc, 'size')).toBeUndefined();
     expect(previousSeconds(doc, 'sync')).toBeUndefined();
     const plan = makePlan(['cli', 'size'], doc);
-    expect(plan[0]).toMatchObject({ id: 'cli', estimate: 1157, basis: 'last run', budget: 60 });
+    expect(plan[0]).toMatchObject({ id: 'cli', estimate: 1157, basis: 'last run', budget: 70 });
     expect(plan[1]).toMatchObject({
       id: 'size',
       basis: 'estimate',
