@@ -21,10 +21,11 @@ import { recordTrial, RELIABILITY_FULL, type ReliabilityCase } from '../helpers/
 import { CSP } from '../../vite.config.ts';
 
 /**
- * Simulated hours of the soak: 12 in `npm test`, 7 days (168) in the
- * reliability run; DISPLAY_SOAK_HOURS overrides either.
+ * Simulated hours of the soak: 12 in `npm test` (DISPLAY_SOAK_HOURS changes
+ * that for a manual run), always 7 days (168) in the reliability run, which
+ * issue #11 asks for.
  */
-const HOURS = Number(process.env.DISPLAY_SOAK_HOURS ?? (RELIABILITY_FULL ? 168 : 12));
+const HOURS = RELIABILITY_FULL ? 168 : Number(process.env.DISPLAY_SOAK_HOURS ?? 12);
 
 /** Simulated offline days: 3 in `npm test`, 30 in the reliability run. */
 const OFFLINE_DAYS = RELIABILITY_FULL ? 30 : 3;
@@ -141,9 +142,12 @@ describe('gk-display end to end', () => {
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });
-      await page.goto(`${url}test/pages/display.html?case=${kase}&orientation=${orientation}`);
+      // The dev server transforms every module on first load: over 30 s on a loaded 2-core machine.
+      await page.goto(`${url}test/pages/display.html?case=${kase}&orientation=${orientation}`, {
+        timeout: 120_000,
+      });
       await page.waitForFunction(() => window.gkHarness !== undefined, undefined, {
-        timeout: 45_000,
+        timeout: 120_000,
       });
       await page.evaluate(() => window.gkHarness.ready);
       entry = { page, errors };
@@ -224,7 +228,7 @@ describe('gk-display end to end', () => {
           await checkedScreenshot(page, `display-${kase}-${orientation}`);
           expect(errors, errors.join('\n')).toEqual([]);
         }
-      });
+      }, 180_000);
     }
   }
 
@@ -239,9 +243,9 @@ describe('gk-display end to end', () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${url}test/pages/display.html?${query}`);
+    await page.goto(`${url}test/pages/display.html?${query}`, { timeout: 120_000 });
     await page.waitForFunction(() => window.gkHarness !== undefined, undefined, {
-      timeout: 45_000,
+      timeout: 120_000,
     });
     await page.evaluate(() => window.gkHarness.ready);
     return { page, errors };
@@ -366,9 +370,9 @@ describe('gk-display end to end', () => {
 
   it('reports the longest task at a slide change with 10,000 items', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${url}test/pages/display.html?case=bench&items=10000`);
+    await page.goto(`${url}test/pages/display.html?case=bench&items=10000`, { timeout: 120_000 });
     await page.waitForFunction(() => window.gkHarness !== undefined, undefined, {
-      timeout: 45_000,
+      timeout: 120_000,
     });
     await page.evaluate(() => window.gkHarness.ready);
     const report = await page.evaluate(() => window.gkHarness.bench(10));
