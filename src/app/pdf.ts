@@ -1,6 +1,7 @@
 import type { PdfjsModule } from '../components/gk-pdf-view.ts';
-// The worker is emitted as its own file; only its URL is in the start bundle.
-import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+// Vite bundles the worker as its own .js module (precached by the service worker like the
+// rest of the app, so PDFs open offline); only its URL is in the start bundle.
+import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?worker&url';
 import { workerScriptUrl } from './content.ts';
 
 let loading: Promise<PdfjsModule> | null = null;

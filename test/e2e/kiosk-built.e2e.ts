@@ -174,13 +174,15 @@ describe('the built app as a touch kiosk', () => {
     await context.clock.install();
     const page = await context.newPage();
     const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
     });
     await page.goto(url);
     await kiosk(page, 'button.start').waitFor({ timeout: 30_000 });
-    return { context, page, errors };
+    return { context, page, errors, requests };
   }
 
   it('forgets the visitor after the idle time: no trace anywhere (privacy-reset)', async () => {
@@ -314,7 +316,7 @@ describe('the built app as a touch kiosk', () => {
   }, 240_000);
 
   it('cannot be left: links, window.open, forms, history, drops, shortcuts, context menu (escape)', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors, requests } = await open();
     const startUrl = page.url();
     const navigations: string[] = [];
     page.on('framenavigated', (f) => {
@@ -322,6 +324,23 @@ describe('the built app as a touch kiosk', () => {
     });
     await kiosk(page, 'button.start').click();
     await kiosk(page, 'gk-home h2').first().waitFor();
+    // The demo PDF attachment renders under the real CSP and Trusted Types; pdf.js is fetched
+    // only now, never at start.
+    const scripts = async () => requests.filter((u) => /pdf/i.test(u));
+    expect(await scripts()).toEqual([]);
+    await page.evaluate(() =>
+      document
+        .querySelector('gk-app')!
+        .shadowRoot!.querySelector('gk-kiosk')!
+        .openItem('dg-2007-zwgk-plan-notice'),
+    );
+    await kiosk(page, 'gk-notice-view button[data-attachment="0"]').click();
+    await expect
+      .poll(() => kiosk(page, 'gk-pdf-view [role="status"]').textContent(), { timeout: 20_000 })
+      .toContain('2 页');
+    expect(await kiosk(page, 'gk-pdf-view canvas').count()).toBe(2);
+    expect((await scripts()).length).toBeGreaterThan(0);
+    await checkedScreenshot(page, 'kiosk-notice-pdf-landscape-normal');
     await page.evaluate(() => {
       (window as unknown as { gkMarker: number }).gkMarker = 1;
     });
@@ -329,24 +348,29 @@ describe('the built app as a touch kiosk', () => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     writeFileSync(dropFile, '<p>not the kiosk</p>');
 
-    /** Hostile markup placed where content would be: inside the kiosk, and in the page. */
-    const plant = (html: string, inKiosk: boolean) =>
+    /** Hostile elements placed where content would be: inside the kiosk, and in the page. */
+    type Planted = { tag: 'a' | 'form'; id: string; attrs: Record<string, string>; text: string };
+    const plant = (spec: Planted, inKiosk: boolean) =>
       page.evaluate(
-        ([markup, k]) => {
+        ([p, k]) => {
           const host = k
             ? document
                 .querySelector('gk-app')!
                 .shadowRoot!.querySelector('gk-kiosk')!
                 .shadowRoot!.querySelector('main')!
             : document.body;
-          const div = document.createElement('div');
-          div.className = 'planted';
-          // Test-only markup through a DOM parser: the app's Trusted Types forbid innerHTML.
-          const doc = new DOMParser().parseFromString(markup as string, 'text/html');
-          div.append(...doc.body.childNodes);
-          host.prepend(div);
+          // Built with the DOM API: the app's Trusted Types forbid HTML strings.
+          const el = document.createElement(p.tag);
+          el.id = p.id;
+          for (const [name, value] of Object.entries(p.attrs)) el.setAttribute(name, value);
+          if (p.tag === 'form') {
+            const button = document.createElement('button');
+            button.textContent = p.text;
+            el.append(button);
+          } else el.textContent = p.text;
+          host.prepend(el);
         },
-        [html, inKiosk] as const,
+        [spec, inKiosk] as const,
       );
     const drop = async (data: object) => {
       const cdp = await context.newCDPSession(page);
@@ -358,14 +382,30 @@ describe('the built app as a touch kiosk', () => {
       [
         'link-click-in-kiosk',
         async () => {
-          await plant('<a id="esc1" href="https://example.org/escape">外部链接</a>', true);
+          await plant(
+            {
+              tag: 'a',
+              id: 'esc1',
+              attrs: { href: 'https://example.org/escape' },
+              text: '外部链接',
+            },
+            true,
+          );
           await kiosk(page, '#esc1').click();
         },
       ],
       [
         'link-click-target-blank',
         async () => {
-          await plant('<a id="esc2" target="_blank" href="https://example.org/">新窗口</a>', false);
+          await plant(
+            {
+              tag: 'a',
+              id: 'esc2',
+              attrs: { href: 'https://example.org/', target: '_blank' },
+              text: '新窗口',
+            },
+            false,
+          );
           await page.locator('#esc2').click();
         },
       ],
@@ -375,7 +415,12 @@ describe('the built app as a touch kiosk', () => {
         'form-submit',
         async () => {
           await plant(
-            '<form id="esc3" action="https://example.org/" method="get"><button>提交</button></form>',
+            {
+              tag: 'form',
+              id: 'esc3',
+              attrs: { action: 'https://example.org/', method: 'get' },
+              text: '提交',
+            },
             false,
           );
           await page.locator('#esc3 button').click();

@@ -15,22 +15,6 @@ const VIEWPORTS = {
   portrait: { width: 1080, height: 1920 },
 } as const;
 
-/** All text a visitor could see: DOM text through shadow roots, and input values. */
-function visibleTraces(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const walk = (root: Document | ShadowRoot): string => {
-      let out = '';
-      for (const el of root.querySelectorAll('*')) {
-        if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)
-          out += ` ${el.value}`;
-        if (el.shadowRoot) out += ` ${el.shadowRoot.textContent ?? ''} ${walk(el.shadowRoot)}`;
-      }
-      return out;
-    };
-    return `${document.title} ${document.body.textContent ?? ''} ${walk(document)}`;
-  });
-}
-
 const inKiosk = (page: Page, css: string) => page.locator(`gk-kiosk ${css}`);
 
 async function pressKeys(page: Page, keys: string[]) {
@@ -90,52 +74,8 @@ describe('touch kiosk harness', () => {
     return { context, page, errors };
   }
 
-  it('types on the on-screen keyboard, opens a result, and after the idle time leaves no trace', async () => {
-    const { context, page, errors } = await open(VIEWPORTS.landscape, '?idle=90');
-    const historyAtStart = await page.evaluate(() => history.length);
-    await inKiosk(page, 'button.start').click();
-    await inKiosk(page, 'nav button').filter({ hasText: '搜索' }).click();
-    // Pinyin initials of 政务公开 on the on-screen keyboard, then choose the word in the candidate bar.
-    await pressKeys(page, ['z', 'w', 'g', 'k']);
-    await expect.poll(() => inKiosk(page, 'input[type="search"]').inputValue()).toBe('zwgk');
-    const candidate = inKiosk(page, 'gk-candidate-bar button')
-      .filter({ hasText: '政务公开' })
-      .first();
-    await candidate.click();
-    await expect.poll(() => inKiosk(page, 'input[type="search"]').inputValue()).toBe('政务公开');
-    const results = inKiosk(page, '[part="result"]');
-    await expect.poll(() => results.count()).toBeGreaterThan(0);
-    expect(await inKiosk(page, '[part="result"] mark').count()).toBeGreaterThan(0);
-    const title = (await results.first().locator('.title').textContent())!.trim();
-    expect(title).toContain('政务公开');
-    await results.first().click();
-    await expect.poll(() => inKiosk(page, 'gk-notice-view h1').textContent()).toBe(title);
-    expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
-    expect(await visibleTraces(page)).toContain(title);
-    expect(await page.evaluate(() => history.length)).toBe(historyAtStart);
-
-    // Nobody touches the screen for the idle time.
-    await page.clock.fastForward(91_000);
-    await expect.poll(() => inKiosk(page, 'button.start').count()).toBe(1);
-    const traces = await visibleTraces(page);
-    expect(traces).not.toContain(title);
-    expect(traces).not.toContain('政务公开工作');
-    expect(traces).not.toContain('zwgk');
-    const state = await page.evaluate(() => ({
-      length: history.length,
-      state: history.state as unknown,
-      session: sessionStorage.length,
-      url: location.href,
-    }));
-    expect(state).toEqual({
-      length: historyAtStart,
-      state: null,
-      session: 0,
-      url: `${base}?idle=90`,
-    });
-    expect(errors, errors.join('\n')).toEqual([]);
-    await context.close();
-  });
+  // The privacy reset (query and item left nowhere, heap included) is tested on the built app:
+  // test/e2e/kiosk-built.e2e.ts. This harness keeps the screenshots of every screen.
 
   // Ten screenshots per mode; the time limit allows for a loaded 2-core machine.
   for (const elder of [false, true])
