@@ -172,6 +172,26 @@ export async function ingestBundle(
     throw bundleProblem(err);
   }
   const now = trustedNow(clock(), raiseFloor(floor, { httpDate: manifestFile.date }));
+  // The server still publishes the version on screen (the usual answer after a
+  // restart, when the ETag of the last check is gone): up to date, not a
+  // rollback. A different bundle with the same number still fails checkManifest.
+  if (
+    active &&
+    manifest.version === active.version &&
+    manifest.bundleId === active.bundleId &&
+    (!options.bundleId || manifest.bundleId === options.bundleId)
+  ) {
+    return {
+      outcome: 'not-modified',
+      version: null,
+      manifestEtag: manifestFile.etag,
+      httpDate: manifestFile.date,
+      bytesDownloaded,
+      filesDownloaded: 0,
+      filesReused: 0,
+      timings: { ...timings, verified: since(), total: since() },
+    };
+  }
   checkManifest(manifest, options.bundleId, Math.max(active?.version ?? 0, highest ?? 0), now);
   timings.verified = since();
 
