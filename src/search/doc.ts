@@ -41,7 +41,8 @@ export function toSearchDoc(item: Item, derived?: Partial<DerivedSearchData> | n
     if (item.docNo) parts.push(item.docNo);
     if (item.docNoAsInSource) otherIds.push(item.docNoAsInSource);
     if (item.topic) parts.push(item.topic.l1, item.topic.l2 ?? '');
-    if (item.body) parts.push(htmlToText(item.body));
+    // A signed bundle is trusted to be valid, but a malformed body must not take search down.
+    if (typeof item.body === 'string') parts.push(htmlToText(item.body));
     for (const t of item.tasks ?? []) parts.push(t.task, t.requirement ?? '', t.lead ?? '');
     for (const a of item.attachments ?? []) parts.push(a.name);
   } else {

@@ -181,7 +181,7 @@ export function generatedItems(
       infoCategory: 'other',
       publishDate: `2026-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
       disclosure: { mode: '主动公开' },
-      body: { 'zh-Hans': body },
+      body: `<p>${body}</p>`,
     };
   });
 }
