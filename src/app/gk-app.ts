@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { Alert, Attachment, Calendar, Item, Notice } from '../content/types.ts';
 import { sha256Hex } from '../content/bundle.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
@@ -38,6 +39,9 @@ import {
 } from '../display/session.ts';
 import type { SearchHit } from '../components/gk-search-view.ts';
 import { loadBundleExtras, prepareSearch } from './content.ts';
+
+/** How long after content shows the search index is readied when no visitor asks first. */
+const INDEX_DELAY_MS = 4000;
 
 /**
  * The kiosk shell: the only element that talks to services (configuration,
@@ -142,6 +146,9 @@ export class GkApp extends LitElement {
   /** Why the database is unusable right now (closed by the browser, cannot open); null when fine. */
   @state() private _storeLost: string | null = null;
   private _storeRetry: ReturnType<typeof setTimeout> | null = null;
+  /** The search index still to ready (see `_scheduleIndex`), and the timer that will. */
+  private _indexJob: (() => Promise<SearchIndex>) | null = null;
+  private _indexTimer: ReturnType<typeof setTimeout> | null = null;
   private _storeAttempts = 0;
   /** trustedNow that a wall clock set back during the run cannot pull back (issue #11). */
   private readonly _time = new TrustedClock();
@@ -163,6 +170,8 @@ export class GkApp extends LitElement {
     super.disconnectedCallback();
     if (this._storeRetry !== null) clearTimeout(this._storeRetry);
     this._storeRetry = null;
+    if (this._indexTimer !== null) clearTimeout(this._indexTimer);
+    this._indexTimer = null;
     this._store?.close();
     this._store = null;
   }
@@ -197,10 +206,17 @@ export class GkApp extends LitElement {
               @pointercancel=${this._gesture.cancel}
             ></div>`
       }
-      <main class=${chrome ? '' : 'bare'}>
-        <gk-status-banner .messages=${this._messages()}></gk-status-banner>
-        ${this._renderContent()}
-      </main>
+      ${
+        // A new <main> when content first appears (not the starting one moved up
+        // under a header that goes away): what appears is not a layout shift.
+        keyed(
+          this._hasContent(),
+          html`<main class=${chrome ? '' : 'bare'}>
+            <gk-status-banner .messages=${this._messages()}></gk-status-banner>
+            ${this._renderContent()}
+          </main>`,
+        )
+      }
       ${
         chrome && this._isDemo()
           ? html`<div class="watermark" aria-label="演示内容">演示</div>`
@@ -235,8 +251,13 @@ export class GkApp extends LitElement {
    */
   private _showChrome(): boolean {
     const config = this._config;
-    if (!config || this._phase !== 'ready' || this._items.length === 0) return true;
+    if (!config || !this._hasContent()) return true;
     return config.role === 'touch' && this._visitorActive;
+  }
+
+  /** Whether there is content to rotate or browse (else the starting/empty screen shows). */
+  private _hasContent(): boolean {
+    return this._config !== null && this._phase === 'ready' && this._items.length > 0;
   }
 
   /** The touch kiosk (with the rotation as its attract loop) or the reading-room display. */
@@ -376,6 +397,46 @@ export class GkApp extends LitElement {
 
   private _onSessionStart(): void {
     this._visitorActive = true;
+    // A visitor is here: the search index is needed now, not after the start-up delay.
+    this._runIndexJob();
+  }
+
+  /**
+   * Readies the search index later: building or reading it (and the
+   * Simplified/Traditional tables its normalisation loads) is a few hundred
+   * milliseconds of main-thread work that would delay the first notice and
+   * block the screen while it appears. It runs a few seconds after the
+   * content shows, when idle, or at once when a visitor starts a session.
+   */
+  private _scheduleIndex(job: () => Promise<SearchIndex>): void {
+    this._indexJob = job;
+    if (this._visitorActive) {
+      this._runIndexJob();
+      return;
+    }
+    if (this._indexTimer !== null) return;
+    this._indexTimer = setTimeout(() => {
+      this._indexTimer = null;
+      if (typeof requestIdleCallback === 'function') {
+        requestIdleCallback(() => this._runIndexJob(), { timeout: 2000 });
+      } else this._runIndexJob();
+    }, INDEX_DELAY_MS);
+  }
+
+  private _runIndexJob(): void {
+    const job = this._indexJob;
+    if (!job) return;
+    this._indexJob = null;
+    if (this._indexTimer !== null) clearTimeout(this._indexTimer);
+    this._indexTimer = null;
+    job().then(
+      (index) => {
+        // A newer version scheduled meanwhile wins (its job runs next).
+        if (!this._indexJob) this._index = index;
+      },
+      // Without an index the kiosk still browses and rotates; search says it found nothing.
+      (err: unknown) => console.error('[gongkai] search index failed:', err),
+    );
   }
 
   /** The visitor is gone: wipe what the browser kept (components may not touch storage). */
@@ -627,12 +688,7 @@ export class GkApp extends LitElement {
     this._calendar = extras.calendar;
     this._generatedAt = Date.parse(content.record.generatedAt) || 0;
     this._items = sortForDisplay(content.items.map((f) => f.item as Item));
-    try {
-      this._index = await prepareSearch(store, content.record, content.items, extras);
-    } catch (err) {
-      // Without an index the kiosk still browses and rotates; search says it found nothing.
-      console.error('[gongkai] search index failed:', err);
-    }
+    this._scheduleIndex(() => prepareSearch(store, content.record, content.items, extras));
   }
 
   private _openAdmin(): void {

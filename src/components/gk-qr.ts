@@ -66,13 +66,20 @@ export class GkQr extends LitElement {
   @property() label = '二维码';
 
   private cache: { value: string; size: number; d: string } | undefined;
+  /** The encoding scheduled for the next task, if any (see `render`). */
+  private pending: Promise<void> | null = null;
 
   override render() {
     if (!this.value) return html``;
     // Encoding is the costly part of a slide change: only redo it for a new value.
-    if (this.cache?.value !== this.value)
-      this.cache = { value: this.value, ...(prepared.get(this.value) ?? qrPath(this.value)) };
-    const { size, d } = this.cache;
+    if (this.cache?.value !== this.value) {
+      const ready = prepared.get(this.value);
+      if (ready) this.cache = { value: this.value, ...ready };
+      else this.encodeSoon();
+    }
+    // Until the code is encoded, a blank code of the same box: the text around it
+    // (the first notice on screen) paints without waiting for the encoder.
+    const { size, d } = this.cache?.value === this.value ? this.cache : { size: 25, d: '' };
     const full = size + 8;
     return html`<svg
       part="svg"
@@ -84,6 +91,44 @@ export class GkQr extends LitElement {
       ${svg`<rect x="-4" y="-4" width=${full} height=${full} fill="#fff"></rect><path d=${d} fill="#000"></path>`}
     </svg>`;
   }
+
+  private encodeSoon(): void {
+    if (this.pending) return;
+    this.pending = encodeLater(this).finally(() => {
+      this.pending = null;
+    });
+  }
+
+  /** Takes the encoding of `value` (called by the deferred encoder). */
+  encoded(value: string, code: { size: number; d: string }): void {
+    this.cache = { value, ...code };
+    this.requestUpdate();
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.pending) {
+      await this.pending;
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+}
+
+/**
+ * Encoding a code is tens of milliseconds: it runs in a task of its own
+ * after the render that needed it, so it never lengthens the task that
+ * paints a slide or a notice. `updateComplete` waits for it.
+ */
+function encodeLater(el: GkQr): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      // The value then, which may have changed since the render that asked.
+      const value = el.value;
+      if (value) el.encoded(value, prepared.get(value) ?? qrPath(value));
+      resolve();
+    }, 0);
+  });
 }
 
 declare global {
