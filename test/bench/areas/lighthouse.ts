@@ -4,7 +4,7 @@
 // accessibility again in elder mode (适老化, `?elder`), which issue #9 wants
 // at the same score.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
@@ -87,6 +87,7 @@ async function audit(
   url: string,
   port: number,
   categories: readonly Category[],
+  keepAs?: string,
 ): Promise<RunResult> {
   const out = await lighthouse(
     url,
@@ -96,6 +97,8 @@ async function audit(
   if (!out) throw new Error('lighthouse returned no result');
   const lhr = out.lhr;
   if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
+  // The full report (long tasks, layout shifts, bootup time…) explains a score; kept for reading.
+  if (keepAs) writeFileSync(keepAs, JSON.stringify(lhr));
   const scores = categories.map((c) => {
     const s = lhr.categories[c]?.score;
     if (typeof s !== 'number')
@@ -115,7 +118,7 @@ export const lighthouseArea: Area = {
   id: 'lighthouse',
   title: 'Lighthouse',
   description:
-    'Lighthouse 12 scores (0–1) of the built app served by `vite preview` (with its CSP headers) on loopback, desktop preset (`lighthouse/core/config/desktop-config.js`: 1350×940, simulated throttling of 40 ms RTT, 10 Mbit/s, CPU ×1), against the system Chromium started here with `--remote-debugging-port`. Lighthouse clears storage before each run, so every run is a first visit. 3 runs, then 3 accessibility-only runs in elder mode (`?elder`).',
+    'Lighthouse 12 scores (0–1) of the built app served by `vite preview` (with its CSP headers) on loopback, desktop preset (`lighthouse/core/config/desktop-config.js`: 1350×940, simulated throttling of 40 ms RTT, 10 Mbit/s, CPU ×1), against the system Chromium started here with `--remote-debugging-port`. Lighthouse clears storage before each run, so every run is a first visit. 3 runs (each full report kept as `.bench-cache/lighthouse-run-N.json`), then 3 accessibility-only runs in elder mode (`?elder`).',
   async run(ctx): Promise<AreaResult> {
     if (!existsSync(join(ctx.distDir, 'index.html'))) {
       return { status: 'not-measured', reason: 'no dist/index.html: run `npm run build` first' };
@@ -127,7 +130,7 @@ export const lighthouseArea: Area = {
     try {
       const results = await repeat(runs, async (i) => {
         ctx.progress(`lighthouse run ${i + 1}/${runs}`);
-        return audit(url, port, CATEGORIES);
+        return audit(url, port, CATEGORIES, join(ctx.cacheDir, `lighthouse-run-${i + 1}.json`));
       });
       // Elder mode starts from the URL flag the kiosk reads (`?elder`); only accessibility changes.
       const elderUrl = new URL(url);
