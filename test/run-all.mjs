@@ -67,7 +67,7 @@ const steps = [
       '--reporter=json',
       '--outputFile.json=test-output/vitest-e2e.json',
     ],
-    budget: 360,
+    budget: 480,
     counts: 'test-output/vitest-e2e.json',
     // The short versions of the long runs (npm run test:reliability runs 200 kills, 72 hours).
     env: {
