@@ -149,6 +149,8 @@ export class GkApp extends LitElement {
   /** The search index still to ready (see `_scheduleIndex`), and the timer that will. */
   private _indexJob: (() => Promise<SearchIndex>) | null = null;
   private _indexTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Whether a search index has been readied since the page started. */
+  private _indexStarted = false;
   private _storeAttempts = 0;
   /** trustedNow that a wall clock set back during the run cannot pull back (issue #11). */
   private readonly _time = new TrustedClock();
@@ -406,11 +408,14 @@ export class GkApp extends LitElement {
    * Simplified/Traditional tables its normalisation loads) is a few hundred
    * milliseconds of main-thread work that would delay the first notice and
    * block the screen while it appears. It runs a few seconds after the
-   * content shows, when idle, or at once when a visitor starts a session.
+   * content shows, when idle, or at once when a visitor starts a session; later
+   * versions (bundle switches) are readied at once.
    */
   private _scheduleIndex(job: () => Promise<SearchIndex>): void {
     this._indexJob = job;
-    if (this._visitorActive) {
+    // Only the start-up index waits: after a bundle switch on a running kiosk
+    // the new index is readied at once (issue #7: ready within 2 s of a switch).
+    if (this._visitorActive || this._indexStarted) {
       this._runIndexJob();
       return;
     }
@@ -427,6 +432,7 @@ export class GkApp extends LitElement {
     const job = this._indexJob;
     if (!job) return;
     this._indexJob = null;
+    this._indexStarted = true;
     if (this._indexTimer !== null) clearTimeout(this._indexTimer);
     this._indexTimer = null;
     job().then(
