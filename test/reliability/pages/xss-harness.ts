@@ -72,11 +72,13 @@ async function poke(root: ParentNode): Promise<void> {
     // Hover and focus as a visitor would, and the load/error/animation events a
     // handler may wait for: any on* attribute that survived sanitising then runs.
     for (const type of POKE_EVENTS) el.dispatchEvent(new Event(type));
-    if (el instanceof HTMLElement || el instanceof SVGElement) {
+    // Duck-typed, not instanceof: elements of a srcdoc frame come from another realm.
+    const poked = el as Element & { focus?: () => void; click?: () => void };
+    if (typeof poked.focus === 'function') {
       try {
-        if (el instanceof HTMLElement) el.focus();
-        (el as HTMLElement).click?.();
-        if (el instanceof SVGElement) el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        poked.focus();
+        if (typeof poked.click === 'function') poked.click();
+        else el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
       } catch {
         // A vector may throw on purpose; the beacon count is what matters.
       }
@@ -169,6 +171,25 @@ const api = {
     await settle(300);
     await poke(views);
     await settle(300);
+    views.replaceChildren();
+    // Some vectors only run as a whole document (body/frameset onload, an svg
+    // script in document context, a javascript: URL that navigates a frame):
+    // those not seen yet are also loaded as an unsandboxed same-origin srcdoc
+    // frame, whose handlers reach the beacon through `top`.
+    for (const v of vectors) {
+      if (window.__fired.includes(v.id)) continue;
+      const frame = document.createElement('iframe');
+      frame.srcdoc = v.html;
+      views.append(frame);
+      await new Promise((r) => {
+        frame.addEventListener('load', r, { once: true });
+        setTimeout(r, 1000);
+      });
+      await settle(200);
+      const doc = frame.contentDocument;
+      if (doc) await poke(doc);
+      await settle(300);
+    }
     const fired = [...window.__fired];
     views.replaceChildren();
     return fired;
