@@ -47,7 +47,7 @@ const CONTROL: ReliabilityCase = {
   id: 'xss-control',
   title: 'XSS control: render bypassing the sanitiser',
   failures: 'live vectors whose beacon the harness did not see',
-  how: 'The raw vector HTML is parsed into the page with no sanitiser (createContextualFragment, no CSP) and poked the same way; a live vector must fire its beacon. Vectors that cannot run in Chromium at all (legacy IE/Firefox syntax) are marked inert and pass without firing. One trial per vector.',
+  how: 'The raw vector HTML is parsed into the page with no sanitiser (createContextualFragment, no CSP) and poked the same way, and a vector not seen then is loaded as a whole document in an unsandboxed srcdoc frame and poked again; a live vector must fire its beacon. Vectors that cannot run in Chromium at all (legacy IE/Firefox syntax) are marked inert and pass without firing. One trial per vector.',
 };
 
 const ALL = xssVectors();
