@@ -1,39 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { IdleDetector, type Clock } from '../../src/pwa/idle.ts';
+import { fakeClock } from '../helpers/fake-clock.ts';
+import { IdleDetector } from '../../src/pwa/idle.ts';
 import { PwaStatusStore, describeStatus } from '../../src/pwa/status.ts';
-
-/** A manual clock: timers fire only when the test advances time. */
-function fakeClock() {
-  let now = 1_000_000;
-  let seq = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      timers.set(++seq, { at: now + ms, fn });
-      return seq;
-    },
-    clearTimeout: (h) => void timers.delete(h as number),
-  };
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      const due = [...timers.entries()]
-        .filter(([, t]) => t.at <= end)
-        .sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].fn();
-    }
-    now = end;
-  };
-  return { clock, advance, pending: () => timers.size };
-}
 
 describe('IdleDetector', () => {
   it('reports idle only after the timeout without input, and once per idle period', () => {
-    const { clock, advance } = fakeClock();
+    const { clock, advance } = fakeClock(1_000_000);
     const target = new EventTarget();
     let fired = 0;
     const idle = new IdleDetector(target, 90_000, () => fired++, clock);
@@ -56,7 +28,7 @@ describe('IdleDetector', () => {
   });
 
   it('counts every kind of visitor input and ignores others', () => {
-    const { clock, advance } = fakeClock();
+    const { clock, advance } = fakeClock(1_000_000);
     const target = new EventTarget();
     const idle = new IdleDetector(target, 10_000, () => undefined, clock);
     idle.start();
@@ -71,7 +43,7 @@ describe('IdleDetector', () => {
   });
 
   it('removes its listeners and timer on stop', () => {
-    const { clock, advance, pending } = fakeClock();
+    const { clock, advance, pending } = fakeClock(1_000_000);
     const target = new EventTarget();
     let fired = 0;
     const idle = new IdleDetector(target, 10_000, () => fired++, clock);

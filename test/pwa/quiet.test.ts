@@ -1,35 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/pwa/idle.ts';
+import { fakeClock } from '../helpers/fake-clock.ts';
 import { waitForQuiet, type ActivitySource } from '../../src/pwa/quiet.ts';
-
-/** A manual clock: timers fire only when the test advances time. */
-function fakeClock() {
-  let now = 0;
-  let seq = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      timers.set(++seq, { at: now + ms, fn });
-      return seq;
-    },
-    clearTimeout: (h) => void timers.delete(h as number),
-  };
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      const due = [...timers.entries()]
-        .filter(([, t]) => t.at <= end)
-        .sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].fn();
-    }
-    now = end;
-  };
-  return { clock, advance, pending: () => timers.size, now: () => now };
-}
 
 /** Requests the test makes happen, and whether anyone still watches. */
 function requests() {
