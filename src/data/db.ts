@@ -3,13 +3,25 @@ import type { ItemFile } from '../content/bundle.ts';
 import {
   DB_NAME,
   DB_VERSION,
+  type ChunkInfo,
+  type ChunkRef,
   type GongkaiDB,
   type MetaValues,
+  type NewVersion,
+  type StoredChunk,
   type StoredObject,
   type VersionRecord,
 } from './schema.ts';
 
-export type { GongkaiDB, LearnedKey, MetaValues, StoredObject, VersionRecord } from './schema.ts';
+export type {
+  ChunkRef,
+  GongkaiDB,
+  LearnedKey,
+  MetaValues,
+  NewVersion,
+  StoredObject,
+  VersionRecord,
+} from './schema.ts';
 export { DB_NAME, DB_VERSION } from './schema.ts';
 
 /** Schema steps see stores of older versions too, so they use the untyped view. */
@@ -42,7 +54,113 @@ const UPGRADES: ((db: AnyDB, tx: AnyUpgradeTx) => void)[] = [
   (db) => {
     db.createObjectStore('stats', { keyPath: 'id' });
   },
+  // 3 → 4: objects move into chunks, so the kiosk keeps showing what it had.
+  (db, tx) => {
+    db.createObjectStore('chunks', { keyPath: 'id' });
+    db.createObjectStore('chunkIndex', { keyPath: 'id' });
+    const move = async () => {
+      const objects = (await tx.objectStore('objects').getAll()) as StoredObject[];
+      const chunks = packChunks(objects, 'm');
+      const where = chunkMap(chunks);
+      for (const c of chunks) {
+        void tx.objectStore('chunks').put(c.chunk);
+        void tx.objectStore('chunkIndex').put(c.info);
+      }
+      const versions = tx.objectStore('versions');
+      for (const old of (await versions.getAll()) as NewVersion[]) {
+        const { objects: shas, ...rest } = old;
+        // Objects a version-3 record lists but never had stay missing: loadActive reports them.
+        const record: VersionRecord = { ...rest, chunks: chunkRefs(shas, where) };
+        void versions.put(record);
+      }
+      db.deleteObjectStore('objects');
+    };
+    move().catch((err: unknown) => {
+      console.error('[gongkai] moving objects into chunks failed', err);
+      tx.abort();
+    });
+  },
 ];
+
+/** Objects of one kind are packed into chunks of about this many bytes. */
+export const CHUNK_BYTES = 256 * 1024;
+
+/** A chunk to write: its record and its size. */
+interface PackedChunk {
+  chunk: StoredChunk;
+  info: ChunkInfo;
+}
+
+/**
+ * Packs objects into chunks of one kind each and about {@link CHUNK_BYTES};
+ * a singleton file (an attachment can be megabytes) gets a chunk of its own.
+ */
+export function packChunks(objects: readonly StoredObject[], prefix: string): PackedChunk[] {
+  const out: PackedChunk[] = [];
+  const open = new Map<StoredObject['kind'], PackedChunk>();
+  for (const o of objects) {
+    let c = open.get(o.kind);
+    if (!c || c.info.bytes >= CHUNK_BYTES || o.kind === 'file') {
+      const id = `${prefix}.${out.length}`;
+      c = { chunk: { id, objects: [] }, info: { id, kind: o.kind, count: 0, bytes: 0 } };
+      out.push(c);
+      open.set(o.kind, c);
+    }
+    c.chunk.objects.push(o);
+    c.info.count++;
+    c.info.bytes += o.size;
+  }
+  return out;
+}
+
+/** sha256 → where it is stored, from chunks being written. */
+function chunkMap(chunks: readonly PackedChunk[]): Map<string, Location> {
+  const where = new Map<string, Location>();
+  for (const { info, chunk } of chunks) {
+    for (const o of chunk.objects) where.set(o.sha256, { id: info.id, kind: info.kind });
+  }
+  return where;
+}
+
+interface Location {
+  id: string;
+  kind: StoredObject['kind'];
+}
+
+/** sha256 → where it is stored, from version records. */
+function recordMap(records: readonly VersionRecord[]): Map<string, Location> {
+  const where = new Map<string, Location>();
+  for (const r of records) {
+    for (const ref of r.chunks) {
+      const loc = { id: ref.id, kind: ref.kind };
+      for (const sha of ref.objects) where.set(sha, loc);
+    }
+  }
+  return where;
+}
+
+/** Groups `shas` by the chunk they live in; unknown ones are added to `missing`. */
+function chunkRefs(
+  shas: readonly string[],
+  where: Map<string, Location>,
+  missing?: string[],
+): ChunkRef[] {
+  const refs = new Map<string, ChunkRef>();
+  for (const sha of shas) {
+    const loc = where.get(sha);
+    if (!loc) {
+      missing?.push(sha);
+      continue;
+    }
+    let ref = refs.get(loc.id);
+    if (!ref) {
+      ref = { id: loc.id, kind: loc.kind, objects: [] };
+      refs.set(loc.id, ref);
+    }
+    ref.objects.push(sha);
+  }
+  return [...refs.values()];
+}
 
 /** Callbacks for the lifecycle events of the database. */
 export interface OpenHooks {
@@ -100,17 +218,51 @@ export interface SafeOpen {
  * re-sync instead of crash-looping on a broken store.
  */
 export async function openStoreSafely(hooks: OpenHooks = {}, name = DB_NAME): Promise<SafeOpen> {
+  let store: Store | null = null;
   try {
-    const store = await openStore(hooks, name);
+    store = await openStore(hooks, name);
     // A store that opens but cannot be read is as broken as one that does not open.
     await store.probe();
     return { store, recovered: null };
   } catch (err) {
+    store?.close();
+    if (storageUnavailable(err)) {
+      // A full disk looks like this too, and its data is intact: never delete
+      // on it. The caller shows the status and retries; a store that stays
+      // unopenable with free disk is cleared by the watchdog (docs/deploy.md).
+      throw new StoreUnavailableError(err as DOMException);
+    }
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     console.error('[gongkai] database unusable, deleting and re-syncing:', reason);
     await deleteDB(name);
     return { store: await openStore(hooks, name), recovered: reason };
   }
+}
+
+/**
+ * The browser cannot give the kiosk its storage right now; the stored data may
+ * be intact. Chromium 156 answers both a full disk and a backing store it
+ * cannot open (garbled LevelDB files) with `UnknownError: Internal error
+ * opening backing store`, and a read on a full disk aborts (`AbortError`), so
+ * none of these may delete the database. (Real corruption that Chromium can
+ * detect is repaired by Chromium itself at the next open: it recreates the
+ * store empty, and the kiosk re-syncs.)
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: DOMException) {
+    super(`${cause.name}: ${cause.message}`, { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Errors of storage that is unavailable (full disk, I/O, a closing connection), not of bad data. */
+function storageUnavailable(err: unknown): boolean {
+  if (!(err instanceof DOMException)) return false;
+  if (['QuotaExceededError', 'AbortError', 'InvalidStateError'].includes(err.name)) return true;
+  return (
+    err.name === 'UnknownError' &&
+    /backing store|IO error|NO_SPACE|No space|disk (is )?full|Internal error/i.test(err.message)
+  );
 }
 
 /** A version and the parsed item files it lists. */
@@ -143,11 +295,12 @@ export class Store {
 
   /** Reads one record of each store: throws when the backing store is unreadable. */
   async probe(): Promise<void> {
-    const tx = this.db.transaction(['meta', 'versions', 'objects'], 'readonly');
+    const tx = this.db.transaction(['meta', 'versions', 'chunks', 'chunkIndex'], 'readonly');
     await Promise.all([
       tx.objectStore('meta').get('active'),
       tx.objectStore('versions').openCursor(),
-      tx.objectStore('objects').openCursor(),
+      tx.objectStore('chunks').openCursor(),
+      tx.objectStore('chunkIndex').openCursor(),
       tx.done,
     ]);
   }
@@ -169,7 +322,7 @@ export class Store {
    * caller then deletes the store and syncs again rather than show a mix.
    */
   async loadActive(): Promise<ActiveContent | null> {
-    const tx = this.db.transaction(['meta', 'versions', 'objects'], 'readonly');
+    const tx = this.db.transaction(['meta', 'versions', 'chunks'], 'readonly');
     const active = (await tx.objectStore('meta').get('active')) as MetaValues['active'] | undefined;
     if (!active) {
       await tx.done;
@@ -177,18 +330,25 @@ export class Store {
     }
     const record = await tx.objectStore('versions').get(active.version);
     if (!record) throw new StoreCorruptError(`active version ${active.version} has no record`);
-    const objects = tx.objectStore('objects');
-    const rows = await Promise.all(record.items.map(([, sha]) => objects.get(sha)));
+    const chunks = tx.objectStore('chunks');
+    const refs = record.chunks.filter((c) => c.kind === 'item');
+    const rows = await Promise.all(refs.map((c) => chunks.get(c.id)));
     await tx.done;
-    const items: ItemFile[] = [];
+    const json = new Map<string, unknown>();
     rows.forEach((row, i) => {
-      if (!row || row.json === undefined) {
-        throw new StoreCorruptError(
-          `version ${record.version}: item ${record.items[i][0]} (${record.items[i][1]}) is missing`,
-        );
+      if (!row) {
+        throw new StoreCorruptError(`version ${record.version}: chunk ${refs[i].id} is missing`);
       }
-      items.push(row.json as ItemFile);
+      for (const o of row.objects) if (o.json !== undefined) json.set(o.sha256, o.json);
     });
+    const items: ItemFile[] = [];
+    for (const [id, sha] of record.items) {
+      const file = json.get(sha);
+      if (file === undefined) {
+        throw new StoreCorruptError(`version ${record.version}: item ${id} (${sha}) is missing`);
+      }
+      items.push(file as ItemFile);
+    }
     if (items.length !== record.itemCount) {
       throw new StoreCorruptError(
         `version ${record.version}: ${items.length} items stored, ${record.itemCount} listed`,
@@ -197,47 +357,62 @@ export class Store {
     return { record, items };
   }
 
-  /** The subset of `hashes` already stored. */
+  /** sha256 of every object the stored versions reference. */
   async storedHashes(): Promise<Set<string>> {
-    return new Set(await this.db.getAllKeys('objects'));
+    return new Set(recordMap(await this.db.getAll('versions')).keys());
   }
 
   /** Stored objects by sha256 (missing ones are left out). */
   async getObjects(hashes: readonly string[]): Promise<Map<string, StoredObject>> {
-    const tx = this.db.transaction('objects', 'readonly');
-    const rows = await Promise.all(hashes.map((h) => tx.store.get(h)));
-    await tx.done;
     const map = new Map<string, StoredObject>();
-    for (const row of rows) if (row) map.set(row.sha256, row);
+    if (!hashes.length) return map;
+    const tx = this.db.transaction(['versions', 'chunks'], 'readonly');
+    const where = recordMap(await tx.objectStore('versions').getAll());
+    const wanted = new Set(hashes);
+    const ids = new Set<string>();
+    for (const h of hashes) {
+      const loc = where.get(h);
+      if (loc) ids.add(loc.id);
+    }
+    const chunks = tx.objectStore('chunks');
+    const rows = await Promise.all([...ids].map((id) => chunks.get(id)));
+    await tx.done;
+    for (const row of rows) {
+      for (const o of row?.objects ?? []) if (wanted.has(o.sha256)) map.set(o.sha256, o);
+    }
     return map;
   }
 
   /**
    * Writes a whole version (its new objects and its record) and makes it active
    * in ONE strict-durability transaction: a crash leaves either the old version
-   * or the new one, never a mix. Callers verify everything first; every put is
-   * issued synchronously and nothing here awaits network or crypto.
+   * or the new one, never a mix. Callers verify everything first; nothing here
+   * awaits network or crypto. Objects the version lists and `objects` does not
+   * carry must already be stored, or the transaction is aborted.
    */
   async commitVersion(
-    record: VersionRecord,
+    version: NewVersion,
     objects: readonly StoredObject[],
     extras: CommitExtras = {},
   ): Promise<void> {
-    const tx = this.db.transaction(['meta', 'versions', 'objects'], 'readwrite', {
+    const packed = packChunks(objects, `v${version.version}`);
+    const tx = this.db.transaction(['meta', 'versions', 'chunks', 'chunkIndex'], 'readwrite', {
       durability: 'strict',
     });
     const done = tx.done;
     // Attach a handler before the first await so an abort is never unhandled.
     done.catch(() => undefined);
     const meta = tx.objectStore('meta');
-    const objectStore = tx.objectStore('objects');
+    const versions = tx.objectStore('versions');
     try {
-      // The transaction's outcome is read from tx.done. The objects go through the raw
-      // store: idb's promise and two listeners per request cost more than the put
-      // itself for 10,000 small objects. A failed put aborts the transaction.
-      const raw = unwrap(objectStore);
-      for (const o of objects) raw.put(o);
-      tx.objectStore('versions').put(record).catch(ignore);
+      // The transaction's outcome is read from tx.done. The chunks go through the raw
+      // stores: idb's promise and two listeners per request are not needed.
+      const chunks = unwrap(tx.objectStore('chunks'));
+      const index = unwrap(tx.objectStore('chunkIndex'));
+      for (const c of packed) {
+        chunks.put(c.chunk);
+        index.put(c.info);
+      }
     } catch (err) {
       // put() throws synchronously (DataCloneError...): the puts already issued
       // would otherwise commit, so abort the whole transaction.
@@ -245,10 +420,23 @@ export class Store {
       throw err;
     }
     try {
-      const [previous, highest] = await Promise.all([
+      const [previous, highest, stored] = await Promise.all([
         meta.get('active') as Promise<MetaValues['active'] | undefined>,
         meta.get('highestVersion') as Promise<number | undefined>,
+        versions.getAll(),
       ]);
+      const where = recordMap(stored.filter((r) => r.version !== version.version));
+      for (const [sha, loc] of chunkMap(packed)) where.set(sha, loc);
+      const missing: string[] = [];
+      const { objects: shas, ...rest } = version;
+      const record: VersionRecord = { ...rest, chunks: chunkRefs(shas, where, missing) };
+      if (missing.length) {
+        tx.abort();
+        throw new StoreCorruptError(
+          `version ${version.version}: ${missing.length} listed objects are neither stored nor given (first ${missing[0]})`,
+        );
+      }
+      void versions.put(record);
       void meta.put({ version: record.version }, 'active');
       if (previous && previous.version !== record.version) void meta.put(previous, 'previous');
       void meta.put(Math.max(highest ?? 0, record.version), 'highestVersion');
@@ -256,6 +444,7 @@ export class Store {
       if (extras.timeFloor) void meta.put(extras.timeFloor, 'timeFloor');
       await done;
     } catch (err) {
+      if (err instanceof StoreCorruptError) throw err;
       // On an abort every request fails with a bare AbortError; the reason is the transaction's.
       throw storageFailure(tx.error ?? err);
     }
@@ -263,33 +452,58 @@ export class Store {
 
   /**
    * Deletes every version other than the active and the previous one, and every
-   * object neither of them references. Runs after a switch, in its own
-   * transaction: if it is interrupted, orphans wait for the next run.
+   * chunk neither of them references; a chunk that they use less than half of
+   * is rewritten with only what they use, so repeated small updates cannot
+   * grow the store without bound. Runs after a switch, in its own transaction:
+   * if it is interrupted, orphans wait for the next run.
    */
   async collectGarbage(): Promise<{ versions: number; objects: number }> {
-    const tx = this.db.transaction(['meta', 'versions', 'objects'], 'readwrite');
+    const tx = this.db.transaction(['meta', 'versions', 'chunks', 'chunkIndex'], 'readwrite');
     const meta = tx.objectStore('meta');
     const active = (await meta.get('active')) as MetaValues['active'] | undefined;
     const previous = (await meta.get('previous')) as MetaValues['previous'] | undefined;
     const keepVersions = new Set([active?.version, previous?.version].filter((v) => v != null));
     const versions = tx.objectStore('versions');
-    const keepObjects = new Set<string>();
+    const live = new Map<string, Set<string>>();
     let deletedVersions = 0;
     for (const record of await versions.getAll()) {
       if (keepVersions.has(record.version)) {
-        for (const sha of record.objects) keepObjects.add(sha);
+        for (const ref of record.chunks) {
+          const set = live.get(ref.id) ?? new Set<string>();
+          for (const sha of ref.objects) set.add(sha);
+          live.set(ref.id, set);
+        }
       } else {
         void versions.delete(record.version);
         deletedVersions++;
       }
     }
-    const objects = tx.objectStore('objects');
+    const chunks = tx.objectStore('chunks');
+    const index = tx.objectStore('chunkIndex');
     let deletedObjects = 0;
-    for (const sha of await objects.getAllKeys()) {
-      if (!keepObjects.has(sha)) {
-        void objects.delete(sha);
-        deletedObjects++;
+    const sparse: ChunkInfo[] = [];
+    for (const info of await index.getAll()) {
+      const used = live.get(info.id)?.size ?? 0;
+      if (used === 0) {
+        void chunks.delete(info.id);
+        void index.delete(info.id);
+        deletedObjects += info.count;
+      } else if (used * 2 < info.count) {
+        sparse.push(info);
       }
+    }
+    for (const info of sparse) {
+      const chunk = await chunks.get(info.id);
+      if (!chunk) continue;
+      const keep = live.get(info.id) ?? new Set<string>();
+      const objects = chunk.objects.filter((o) => keep.has(o.sha256));
+      deletedObjects += chunk.objects.length - objects.length;
+      void chunks.put({ id: info.id, objects });
+      void index.put({
+        ...info,
+        count: objects.length,
+        bytes: objects.reduce((n, o) => n + o.size, 0),
+      });
     }
     await tx.done;
     return { versions: deletedVersions, objects: deletedObjects };
@@ -299,8 +513,6 @@ export class Store {
     this.db.close();
   }
 }
-
-function ignore(): void {}
 
 /**
  * A full disk aborts a Chromium transaction with UnknownError "IO error …

@@ -13,7 +13,7 @@ import {
   type Manifest,
 } from '../content/bundle.ts';
 import { PACK_FILE, unpackBundle } from '../content/pack.ts';
-import type { CommitExtras, Store, StoredObject, VersionRecord } from '../data/db.ts';
+import type { CommitExtras, NewVersion, Store, StoredObject } from '../data/db.ts';
 import { SyncError } from './errors.ts';
 import type { FetchedBytes } from './http.ts';
 import { raiseFloor, trustedNow, type TimeFloor } from './time.ts';
@@ -68,7 +68,7 @@ export interface IngestOptions {
   /** Storage estimate, injectable for tests. */
   estimate?: () => Promise<{ usage?: number; quota?: number }>;
   /** Replaces the one-transaction commit. Only the kill test's control uses it. */
-  commit?: (record: VersionRecord, objects: StoredObject[], extras: CommitExtras) => Promise<void>;
+  commit?: (record: NewVersion, objects: StoredObject[], extras: CommitExtras) => Promise<void>;
 }
 
 /** Timings of one ingest, in milliseconds from its start. */
@@ -397,7 +397,7 @@ export async function ingestBundle(
     ...manifest.files.map((r) => r.sha256),
   ]);
   const demo = options.trustedKeys.find((k) => k.id === keyId)?.demo ?? false;
-  const record: VersionRecord = {
+  const record: NewVersion = {
     version: manifest.version,
     bundleId: manifest.bundleId,
     generatedAt: manifest.generatedAt,

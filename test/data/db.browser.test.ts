@@ -5,7 +5,7 @@ import {
   openStoreSafely,
   StoreCorruptError,
   type StoredObject,
-  type VersionRecord,
+  type NewVersion,
 } from '../../src/data/db.ts';
 import { sha256Hex } from '../../src/content/bundle.ts';
 
@@ -18,7 +18,7 @@ async function obj(id: string, text: string): Promise<StoredObject> {
   return { sha256: await sha256Hex(bytes), size: bytes.length, kind: 'item', json };
 }
 
-function record(version: number, objects: { id: string; o: StoredObject }[]): VersionRecord {
+function record(version: number, objects: { id: string; o: StoredObject }[]): NewVersion {
   return {
     version,
     bundleId: 'test',
@@ -101,7 +101,8 @@ describe('Store (real IndexedDB in Chromium)', () => {
       [b3],
     );
     expect(await store.getMeta('previous')).to.deep.equal({ version: 2 });
-    expect(await store.collectGarbage()).to.deep.equal({ versions: 1, objects: 1 });
+    // b1 shares its chunk with `a`, which is still in use: half-used chunks are kept whole.
+    expect(await store.collectGarbage()).to.deep.equal({ versions: 1, objects: 0 });
     expect(await store.versions()).to.deep.equal([2, 3]);
     const left = await store.storedHashes();
     expect(left.has(b1.sha256)).to.equal(false);
@@ -146,8 +147,9 @@ describe('Store (real IndexedDB in Chromium)', () => {
     store.close();
     const raw = await rawOpen(name, DB_VERSION);
     expect([...raw.objectStoreNames].sort()).to.deep.equal([
+      'chunkIndex',
+      'chunks',
       'meta',
-      'objects',
       'stats',
       'versions',
     ]);
@@ -212,25 +214,110 @@ describe('Store (real IndexedDB in Chromium)', () => {
     store.close();
   });
 
-  it('detects a version whose objects are missing instead of showing a mix', async () => {
+  it('refuses to commit a version that lists an object neither stored nor given', async () => {
     const store = await openStore({}, freshName());
     const a = await obj('a', '甲');
+    await store.commitVersion(record(1, [{ id: 'a', o: a }]), [a]);
     const b = await obj('b', '乙');
-    // Pointer written, one object never stored: what a two-transaction commit leaves after a crash.
+    let error: unknown;
+    try {
+      await store.commitVersion(
+        record(2, [
+          { id: 'a', o: a },
+          { id: 'b', o: b },
+        ]),
+        [],
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(StoreCorruptError);
+    expect((await store.activeVersion())?.version).to.equal(1);
+    expect(await store.versions()).to.deep.equal([1]);
+    store.close();
+  });
+
+  it('detects a version whose chunk is missing instead of showing a mix', async () => {
+    const name = freshName();
+    const store = await openStore({}, name);
+    const a = await obj('a', '甲');
+    const b = await obj('b', '乙');
     await store.commitVersion(
       record(1, [
         { id: 'a', o: a },
         { id: 'b', o: b },
       ]),
-      [a],
+      [a, b],
     );
+    store.close();
+    // What a two-transaction commit leaves after a crash: the record, not its objects.
+    const raw = await rawOpen(name, DB_VERSION);
+    await new Promise<void>((resolve, reject) => {
+      const tx = raw.transaction('chunks', 'readwrite');
+      tx.objectStore('chunks').clear();
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    raw.close();
+    const again = await openStore({}, name);
     let error: unknown;
     try {
-      await store.loadActive();
+      await again.loadActive();
     } catch (e) {
       error = e;
     }
     expect(error).to.be.instanceOf(StoreCorruptError);
+    again.close();
+  });
+
+  it('packs objects many to a chunk and rewrites a chunk that is mostly garbage', async () => {
+    const store = await openStore({}, freshName());
+    const v1 = await Promise.all(['a', 'b', 'c', 'd'].map((id) => obj(id, `${id} v1`)));
+    const entries = (objs: StoredObject[]) =>
+      objs.map((o) => ({ id: (o.json as { item: { id: string } }).item.id, o }));
+    await store.commitVersion(record(1, entries(v1)), v1);
+    // Four small items fit one chunk.
+    expect((await store.activeVersion())?.chunks.map((c) => c.objects.length)).to.deep.equal([4]);
+    const v2 = [v1[0], ...(await Promise.all(['b', 'c', 'd'].map((id) => obj(id, `${id} v2`))))];
+    await store.commitVersion(record(2, entries(v2)), v2.slice(1));
+    const v3 = [v1[0], ...(await Promise.all(['b', 'c', 'd'].map((id) => obj(id, `${id} v3`))))];
+    await store.commitVersion(record(3, entries(v3)), v3.slice(1));
+    // Version 1 goes; its chunk keeps only `a` (1 of 4 used): rewritten with `a` alone.
+    expect(await store.collectGarbage()).to.deep.equal({ versions: 1, objects: 3 });
+    expect(await ids(store)).to.deep.equal(['a', 'b', 'c', 'd']);
+    const stored = await store.getObjects(v1.map((o) => o.sha256));
+    expect([...stored.keys()]).to.deep.equal([v1[0].sha256]);
+    store.close();
+  });
+
+  it('moves a version-3 database into chunks and keeps showing its content', async () => {
+    const name = freshName();
+    const a = await obj('a', '甲');
+    const b = await obj('b', '乙');
+    const v3 = await rawOpen(name, 3, (db) => {
+      db.createObjectStore('meta');
+      db.createObjectStore('versions', { keyPath: 'version' });
+      db.createObjectStore('objects', { keyPath: 'sha256' });
+      db.createObjectStore('stats', { keyPath: 'id' });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = v3.transaction(['meta', 'versions', 'objects'], 'readwrite');
+      tx.objectStore('meta').put({ version: 1 }, 'active');
+      tx.objectStore('versions').put(
+        record(1, [
+          { id: 'a', o: a },
+          { id: 'b', o: b },
+        ]),
+      );
+      tx.objectStore('objects').put(a);
+      tx.objectStore('objects').put(b);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    v3.close();
+    const store = await openStore({}, name);
+    expect(await ids(store)).to.deep.equal(['a', 'b']);
+    expect([...(await store.storedHashes())].sort()).to.deep.equal([a.sha256, b.sha256].sort());
     store.close();
   });
 

@@ -78,7 +78,12 @@ function domText(page: Page): Promise<{ all: string; outsideRotation: string; in
 function indexedDbText(page: Page): Promise<{ names: string[]; text: string }> {
   return page.evaluate(async () => {
     // Content (versions, objects, the persisted search index) and counts (stats) are allowed.
-    const allowedStores = new Set(['gongkai/versions', 'gongkai/objects', 'gongkai/stats']);
+    const allowedStores = new Set([
+      'gongkai/versions',
+      'gongkai/chunks',
+      'gongkai/chunkIndex',
+      'gongkai/stats',
+    ]);
     const allowedKeys = new Set(['gongkai/meta/searchIndex']);
     const toText = (v: unknown): string => {
       if (v instanceof ArrayBuffer) return new TextDecoder().decode(v);

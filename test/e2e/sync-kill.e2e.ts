@@ -55,17 +55,24 @@ import { openStore } from './src/data/db.ts';
 import { ingestBundle } from './src/sync/ingest.ts';
 import { fileSource, packedFiles } from './src/sync/sources.ts';
 
-/** The control: pointer and record first, objects in a second transaction. Deliberately unsafe. */
-async function splitCommit(record, objects) {
+/**
+ * The control: pointer and record first, objects in a second transaction.
+ * Deliberately unsafe. The record points every object at one chunk, which only
+ * the second transaction writes.
+ */
+async function splitCommit(version, objects) {
   const db = await openDB('gongkai');
+  const { objects: shas, ...rest } = version;
+  const record = { ...rest, chunks: [{ id: 'control', kind: 'item', objects: shas }] };
   const tx1 = db.transaction(['meta', 'versions'], 'readwrite', { durability: 'strict' });
   tx1.objectStore('versions').put(record);
   tx1.objectStore('meta').put({ version: record.version }, 'active');
   await tx1.done;
   // The unsafe window: the pointer is durable, the objects are not yet written.
   console.log('phase between');
-  const tx2 = db.transaction('objects', 'readwrite', { durability: 'strict' });
-  for (const o of objects) tx2.store.put(o);
+  const tx2 = db.transaction(['chunks', 'chunkIndex'], 'readwrite', { durability: 'strict' });
+  tx2.objectStore('chunks').put({ id: 'control', objects });
+  tx2.objectStore('chunkIndex').put({ id: 'control', kind: 'item', count: objects.length, bytes: 0 });
   await tx2.done;
   db.close();
 }
