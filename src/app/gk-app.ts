@@ -13,7 +13,7 @@ import {
 } from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
-import { initialStatus, type SyncStatus } from '../sync/status.ts';
+import { initialStatus, reportStoreFailures, type SyncStatus } from '../sync/status.ts';
 import { describeDuration, TrustedClock } from '../sync/time.ts';
 import { ingestFromUrl } from '../sync/bench.ts';
 import { ClockController } from '../display/clock.ts';
@@ -566,6 +566,7 @@ export class GkApp extends LitElement {
     try {
       let { store, recovered } = await this._openStore();
       opened = true;
+      reportStoreFailures(0);
       this._blocked = false;
       this._store = store;
       const loaded = loadConfig(location.search, (await store.getMeta('lastValidConfig')) ?? null);
@@ -635,6 +636,8 @@ export class GkApp extends LitElement {
         : `无法打开本机存储（存储空间已满，或浏览器存储不可用），暂时无法保存和显示公开信息，正在自动重试。（${why}）`;
       console.error('[gongkai]', err);
       if (!opened) {
+        // The watchdog reads this: a store that stays unopenable with free disk gets cleared.
+        reportStoreFailures(1);
         this._storeLost = this._error;
         this._retryStore(2000);
       }
@@ -675,6 +678,7 @@ export class GkApp extends LitElement {
         } catch (err) {
           console.warn('[gongkai] storage still unusable:', err);
           this._storeAttempts++;
+          reportStoreFailures(this._storeAttempts + 1);
           this._retryStore(Math.min(60_000, 1000 * 2 ** this._storeAttempts));
         }
       })();

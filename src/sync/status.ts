@@ -60,3 +60,15 @@ export function initialStatus(now: number): SyncStatus {
     recovered: null,
   };
 }
+
+/**
+ * Global the kiosk watchdog (`gongkai watchdog`) reads over the DevTools
+ * protocol with the heartbeat: how many times in a row the local store failed
+ * to open (0 once it opened; absent before the first try).
+ */
+export const STORE_FAILURES_GLOBAL = 'gongkaiStoreFailures';
+
+/** Publishes the count of consecutive failed opens of the local store for the watchdog. */
+export function reportStoreFailures(count: number): void {
+  (globalThis as unknown as Record<string, number>)[STORE_FAILURES_GLOBAL] = count;
+}

@@ -5,7 +5,8 @@
 // older schema; the kiosk says so and finishes the upgrade once it lets go.
 //
 // Each recovery is a reliability trial (case `db-corruption`). npm test runs
-// the first kind of damage; npm run test:reliability runs every kind.
+// the store Chromium can neither open nor delete (under the watchdog);
+// npm run test:reliability runs every kind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
@@ -13,13 +14,28 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { chromium as pw } from 'playwright-core';
+import { Watchdog } from '../../src/cli/commands/watchdog.ts';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.mjs';
+import { bannerText, screenText } from '../helpers/kiosk-probe.ts';
 import { checkedScreenshot, launchChromium, shownCount } from '../helpers/browser.ts';
 import { startBundleServer, type BundleServer } from '../helpers/bundle-server.ts';
 import { demoItems, makeBundle } from '../helpers/make-bundle.ts';
 import { recordTrial, trials, type ReliabilityCase } from '../helpers/reliability.ts';
 
 const items = demoItems();
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a === 'object' ? ok(a.port) : fail(new Error('no port'))));
+    });
+  });
+}
 
 const CORRUPTION: ReliabilityCase = {
   id: 'db-corruption',
@@ -91,7 +107,118 @@ describe('a corrupted IndexedDB store', () => {
       viewport: { width: 1920, height: 1080 },
     });
 
-  for (const [n, damage] of DAMAGE.slice(0, trials(1, DAMAGE.length)).entries()) {
+  /** Launches Chromium on a fresh profile, syncs the kiosk, and stops it; returns the store's directory. */
+  async function syncedProfile(): Promise<string> {
+    server.faults = {};
+    const context = await launch();
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(server.url);
+      await expect.poll(() => shownCount(page), { timeout: 30_000 }).toBe(items.length);
+    } finally {
+      await context.close();
+    }
+    const port = new URL(server.url).port;
+    return join(profile, 'Default', 'IndexedDB', `http_127.0.0.1_${port}.indexeddb.leveldb`);
+  }
+
+  // Every file garbled, CURRENT included, but CURRENT still ends in a newline
+  // (what 64 flipped bytes sometimes leave): LevelDB reads a garbled manifest
+  // name, reports it missing (an I/O error, not corruption), and Chromium then
+  // refuses to open the origin's store and to delete it ("Internal error
+  // opening backing store"), across restarts. The page cannot fix that; the
+  // watchdog clears the store over CDP once a restart did not help.
+  it('every file garbled so Chromium can neither open nor delete the store: the watchdog clears it, the kiosk re-syncs', async () => {
+    const trial = 'every file garbled, store unopenable and undeletable (watchdog)';
+    profile = join(profiles, 'watchdog');
+    let dog: Watchdog | null = null;
+    let running: Promise<number> | null = null;
+    const log: string[] = [];
+    try {
+      const dir = await syncedProfile();
+      for (const f of readdirSync(dir).filter((name) => name !== 'LOCK')) {
+        const size = Math.max(statSync(join(dir, f)).size, 64);
+        writeFileSync(
+          join(dir, f),
+          f === 'CURRENT' ? Buffer.concat([randomBytes(15), Buffer.from('\n')]) : randomBytes(size),
+        );
+      }
+
+      // Slow bundle answers keep the re-sync status on screen long enough to see.
+      server.faults = { delayMs: { match: () => true, ms: 1500 } };
+      const port = await freePort();
+      const t0 = Date.now();
+      dog = new Watchdog(
+        {
+          chromium: findChromium() ?? '/usr/bin/chromium',
+          url: server.url,
+          port,
+          profile,
+          staleMs: 60_000,
+          startupMs: 90_000,
+          pollMs: 500,
+          storeGraceMs: 4000,
+          extraArgs: ['--headless=new', '--window-size=1280,800', ...CHROMIUM_ARGS],
+        },
+        (line) => log.push(`${((Date.now() - t0) / 1000).toFixed(1)} s ${line}`),
+      );
+      running = dog.run();
+
+      // Watch the kiosk from outside over CDP, reconnecting across the watchdog's restart.
+      const samples: { banner: string; text: string; count: number }[] = [];
+      let browser: Awaited<ReturnType<typeof pw.connectOverCDP>> | null = null;
+      const started = Date.now();
+      let count = 0;
+      while (Date.now() - started < 150_000) {
+        try {
+          browser ??= await pw.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 5000 });
+          const page = browser
+            .contexts()
+            .flatMap((c) => c.pages())
+            .find((p) => p.url().startsWith(server.url));
+          if (page) {
+            count = await shownCount(page);
+            const sample = { banner: await bannerText(page), text: await screenText(page), count };
+            samples.push(sample);
+            if (count === items.length && dog.storeClears > 0) break;
+          }
+        } catch {
+          // Chromium restarting or the page navigating: reconnect.
+          await browser?.close().catch(() => undefined);
+          browser = null;
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      await browser?.close().catch(() => undefined);
+      const context = `after ${((Date.now() - t0) / 1000).toFixed(1)} s, watchdog log:\n${log.join('\n')}\nbanners: ${[...new Set(samples.map((x) => x.banner))].join(' | ')}`;
+      expect(count, context).toBe(items.length);
+      expect(dog.storeClears, context).toBe(1);
+      // It tried a restart first, and only then cleared the store.
+      expect(log.join('\n')).toMatch(/failed to open its store \d+ times in a row; restarting/);
+      expect(log.join('\n')).toMatch(/still cannot be opened after a restart; clearing/);
+      // Meanwhile the screen said so: the store is unusable, then the re-sync.
+      const before = samples.filter((x) => x.count < items.length);
+      expect(before.length, context).toBeGreaterThan(0);
+      expect(before.filter((x) => x.text.trim() === '').length, context).toBe(0);
+      const banners = before.map((x) => x.banner).join('\n');
+      expect(banners, context).toMatch(/无法打开本机存储/);
+      expect(banners, context).toMatch(/正在同步|正在加载/);
+      recordTrial(CORRUPTION, {
+        trial,
+        ok: true,
+        detail: `${before.length} samples before recovery, none blank; watchdog restarted Chromium ${dog.restarts}×, cleared the store once; content back after ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      });
+    } catch (err) {
+      recordTrial(CORRUPTION, { trial, ok: false, detail: String(err).slice(0, 200) });
+      throw err;
+    } finally {
+      dog?.stop();
+      await running;
+    }
+  }, 240_000);
+
+  // Kinds of damage Chromium repairs by itself (it recreates a store it finds corrupt).
+  for (const [n, damage] of DAMAGE.slice(0, trials(0, DAMAGE.length)).entries()) {
     it(`${damage.name}: deleted and re-synced, with a clear status meanwhile`, async () => {
       let context: BrowserContext | undefined;
       profile = join(profiles, `trial-${n}`);

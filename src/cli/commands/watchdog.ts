@@ -7,12 +7,25 @@
  * The page's heartbeat is a counter (`window.gongkaiHeartbeat`, src/pwa/heartbeat.ts)
  * read over the DevTools protocol on a loopback port. A value that does not
  * grow for `--stale-seconds` means the page is gone.
+ *
+ * The same read returns how many times in a row the page failed to open its
+ * local store (`window.gongkaiStoreFailures`, src/sync/status.ts). Chromium
+ * refuses to open, and to delete, an IndexedDB store whose LevelDB files are
+ * garbled ("Internal error opening backing store"), and the page cannot fix
+ * that itself. A full disk gives the same error with the data intact, so the
+ * watchdog acts only when the profile's disk has room: first it restarts
+ * Chromium once (harmless, and it clears a refusal left over from a full
+ * disk), and if the store still cannot be opened it clears the origin's
+ * IndexedDB over the DevTools protocol (`Storage.clearDataForOrigin`) and
+ * reloads the page, which then re-syncs its content.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { request, get } from 'node:http';
 import type { Socket } from 'node:net';
+import { STORE_FAILURES_GLOBAL } from '../../sync/status.ts';
 
 /** Flags for an unattended kiosk: full screen, no prompts, no update or crash bubbles. */
 export const KIOSK_FLAGS = [
@@ -40,6 +53,43 @@ export interface WatchdogOptions {
   pollMs: number;
   /** Extra Chromium flags (after `--` on the command line). */
   extraArgs: string[];
+  /** Failed opens in a row after which an unopenable store is acted on (default 3). */
+  storeFailures?: number;
+  /** Free bytes the profile's disk needs before the watchdog touches the store (default 64 MiB). */
+  minFreeBytes?: number;
+  /** After restarting Chromium or clearing the store, how long the page gets to try again (default 20 s). */
+  storeGraceMs?: number;
+  /** Free bytes on the disk holding `dir` (injectable for tests). */
+  freeBytes?: (dir: string) => number;
+}
+
+/** What to do about the page's report of failed store opens. */
+export type StoreAction = 'none' | 'wait-for-disk' | 'restart' | 'clear';
+
+/**
+ * The rule for an unopenable store: nothing below `threshold` failures; never
+ * anything while the disk is nearly full (the data is intact, only room is
+ * missing, and the page shows that); else a Chromium restart first, and
+ * clearing the store only when it is still unopenable after that restart.
+ */
+export function storeAction(s: {
+  failures: number | null;
+  threshold: number;
+  freeBytes: number;
+  minFreeBytes: number;
+  restartedForStore: boolean;
+}): StoreAction {
+  if (s.failures === null || s.failures < s.threshold) return 'none';
+  if (s.freeBytes < s.minFreeBytes) return 'wait-for-disk';
+  return s.restartedForStore ? 'clear' : 'restart';
+}
+
+/** Free bytes for an unprivileged writer on the file system holding `dir` (or its nearest existing parent). */
+export function freeBytesAt(dir: string): number {
+  let d = dir;
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  const s = statfsSync(d);
+  return s.bavail * s.bsize;
 }
 
 type Log = (line: string) => void;
@@ -112,9 +162,25 @@ function parseFrames(buf: Buffer): { texts: string[]; rest: Buffer } {
 }
 
 /** Evaluates `expression` in the target over a one-shot WebSocket; rejects after `timeoutMs`. */
-export function evaluateOverCdp(
+export async function evaluateOverCdp(
   wsUrl: string,
   expression: string,
+  timeoutMs: number,
+): Promise<unknown> {
+  const result = (await sendOverCdp(
+    wsUrl,
+    'Runtime.evaluate',
+    { expression, returnByValue: true },
+    timeoutMs,
+  )) as { result?: { value?: unknown } } | null;
+  return result?.result?.value ?? null;
+}
+
+/** Sends one DevTools protocol command over a one-shot WebSocket; resolves with its result. */
+export function sendOverCdp(
+  wsUrl: string,
+  method: string,
+  params: Record<string, unknown>,
   timeoutMs: number,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -154,24 +220,16 @@ export function evaluateOverCdp(
         for (const text of parsed.texts) {
           const msg = JSON.parse(text) as {
             id?: number;
-            result?: { result?: { value?: unknown }; exceptionDetails?: unknown };
+            result?: unknown;
             error?: { message: string };
           };
           if (msg.id !== 1) continue;
           if (msg.error) done(() => reject(new Error(msg.error?.message)));
-          else done(() => resolve(msg.result?.result?.value ?? null));
+          else done(() => resolve(msg.result ?? null));
         }
       });
       sock.on('error', (e) => done(() => reject(e)));
-      sock.write(
-        frame(
-          JSON.stringify({
-            id: 1,
-            method: 'Runtime.evaluate',
-            params: { expression, returnByValue: true },
-          }),
-        ),
-      );
+      sock.write(frame(JSON.stringify({ id: 1, method, params })));
     });
     req.end();
   });
@@ -183,6 +241,13 @@ export class Watchdog {
   restarts = 0;
   /** The last heartbeat value read, or null before the first. */
   lastBeat: number | null = null;
+  /** Times the origin's IndexedDB was cleared because it could not be opened. */
+  storeClears = 0;
+  /** Chromium was restarted because the store could not be opened, and it has not opened since. */
+  private restartedForStore = false;
+  /** When the watchdog last acted on the store (ms): the page gets time to try again. */
+  private storeActedAt = 0;
+  private waitLogged = false;
   private child: ChildProcess | null = null;
   private lastBeatAt = 0;
   private stopped = false;
@@ -217,7 +282,8 @@ export class Watchdog {
         await this.restart();
         continue;
       }
-      const beat = await this.readHeartbeat();
+      const { beat, storeFailures, wsUrl } = await this.readPage();
+      if (await this.checkStore(storeFailures, wsUrl)) continue;
       if (typeof beat === 'number' && beat !== this.lastBeat) {
         this.lastBeat = beat;
         this.lastBeatAt = Date.now();
@@ -241,20 +307,85 @@ export class Watchdog {
     this.wake?.();
   }
 
-  private async readHeartbeat(): Promise<unknown> {
+  /** The page's heartbeat and failed store opens (null when unknown), and its DevTools socket. */
+  private async readPage(): Promise<{
+    beat: unknown;
+    storeFailures: number | null;
+    wsUrl: string | null;
+  }> {
+    const none = { beat: null, storeFailures: null, wsUrl: null };
     try {
       const origin = new URL(this.options.url).origin;
       const targets = await listTargets(this.options.port, 3000);
       const page = targets.find((t) => t.type === 'page' && t.url.startsWith(origin));
-      if (!page?.webSocketDebuggerUrl) return null;
-      return await evaluateOverCdp(
+      if (!page?.webSocketDebuggerUrl) return none;
+      const value = await evaluateOverCdp(
         page.webSocketDebuggerUrl,
-        'globalThis.gongkaiHeartbeat ?? null',
+        `[globalThis.gongkaiHeartbeat ?? null, globalThis.${STORE_FAILURES_GLOBAL} ?? null]`,
         3000,
       );
+      const [beat, failures] = Array.isArray(value) ? (value as unknown[]) : [null, null];
+      return {
+        beat,
+        storeFailures: typeof failures === 'number' ? failures : null,
+        wsUrl: page.webSocketDebuggerUrl,
+      };
     } catch {
-      return null;
+      return none;
     }
+  }
+
+  /** Acts on an unopenable store ({@link storeAction}); true when Chromium was restarted. */
+  private async checkStore(failures: number | null, wsUrl: string | null): Promise<boolean> {
+    const o = this.options;
+    if (failures === 0) {
+      this.restartedForStore = false;
+      this.waitLogged = false;
+    }
+    // After a restart or a clear, the page gets time to start and try again.
+    if (Date.now() - this.storeActedAt < (o.storeGraceMs ?? 20_000)) return false;
+    const action = storeAction({
+      failures,
+      threshold: o.storeFailures ?? 3,
+      freeBytes: (o.freeBytes ?? freeBytesAt)(o.profile),
+      minFreeBytes: o.minFreeBytes ?? 64 * 1024 * 1024,
+      restartedForStore: this.restartedForStore,
+    });
+    if (action === 'wait-for-disk') {
+      if (!this.waitLogged)
+        this.log(
+          `[watchdog] the page cannot open its store and the profile's disk is nearly full: leaving the data alone until there is room`,
+        );
+      this.waitLogged = true;
+    } else if (action === 'restart') {
+      this.log(
+        `[watchdog] the page failed to open its store ${failures} times in a row; restarting Chromium`,
+      );
+      this.restartedForStore = true;
+      this.storeActedAt = Date.now();
+      await this.restart();
+      return true;
+    } else if (action === 'clear' && wsUrl) {
+      const origin = new URL(o.url).origin;
+      this.log(
+        `[watchdog] the store of ${origin} still cannot be opened after a restart; clearing its IndexedDB so the page re-syncs`,
+      );
+      this.storeActedAt = Date.now();
+      try {
+        await sendOverCdp(
+          wsUrl,
+          'Storage.clearDataForOrigin',
+          { origin, storageTypes: 'indexeddb' },
+          10_000,
+        );
+        this.storeClears++;
+        this.restartedForStore = false;
+        await sendOverCdp(wsUrl, 'Page.reload', {}, 10_000);
+      } catch (e) {
+        this.log(`[watchdog] clearing the store failed: ${e instanceof Error ? e.message : e}`);
+      }
+    }
+    return false;
   }
 
   private launch(): void {
@@ -296,7 +427,7 @@ export class Watchdog {
 
 const USAGE = `usage: gongkai watchdog --url <kiosk URL> [--chromium <path>] [--port 9222]
        [--profile <dir>] [--stale-seconds 30] [--startup-seconds 120] [--poll-seconds 5]
-       [-- <extra Chromium flags>]`;
+       [--store-failures 3] [--min-free-mb 64] [-- <extra Chromium flags>]`;
 
 /** Parses the command line and runs the watchdog until SIGTERM/SIGINT. */
 export async function watchdogCommand(argv: string[]): Promise<number> {
@@ -321,6 +452,8 @@ export async function watchdogCommand(argv: string[]): Promise<number> {
     'stale-seconds',
     'startup-seconds',
     'poll-seconds',
+    'store-failures',
+    'min-free-mb',
   ];
   for (const key of values.keys())
     if (!known.includes(key)) {
@@ -358,6 +491,8 @@ export async function watchdogCommand(argv: string[]): Promise<number> {
       staleMs: number('stale-seconds', 30) * 1000,
       startupMs: number('startup-seconds', 120) * 1000,
       pollMs: number('poll-seconds', 5) * 1000,
+      storeFailures: number('store-failures', 3),
+      minFreeBytes: number('min-free-mb', 64) * 1024 * 1024,
       extraArgs,
     };
   } catch (e) {
