@@ -56,6 +56,8 @@ const K_PINYIN = MATCH_KINDS.indexOf('pinyin');
 const K_HOMOPHONE = MATCH_KINDS.indexOf('homophone');
 const K_TERMS = MATCH_KINDS.indexOf('terms');
 const K_PARTIAL = MATCH_KINDS.indexOf('partial');
+/** Kind of a candidate whose match scored below the top-k bound: never returned. */
+const DEAD = 255;
 /** Tier of a document that has only some of the query's terms: below every other match. */
 const PARTIAL_TIER = 1;
 /** Tier of a document with every term, not all in the title: below every title match. */
@@ -143,6 +145,24 @@ function groupBy(group: Int32Array, nGroups: number): Grouped {
   return { start, pos };
 }
 
+/** The terms of one query variant, looked up once per query for every pass. */
+interface TermPlan {
+  /** The normalised variant, and without spaces (the phrase looked for in titles). */
+  norm: string;
+  phrase: string;
+  /** Number of terms, repeats included (the coverage denominator of partial matches). */
+  total: number;
+  /** Per distinct term, in query order: repeats, postings range, IDF (0 and an empty range if unknown). */
+  weight: number[];
+  starts: number[];
+  ends: number[];
+  idfs: number[];
+  /** Indexes of the distinct terms, fewest postings first. */
+  order: number[];
+  /** Some term is in no document: nothing has every term. */
+  missing: boolean;
+}
+
 /** First index in `[p, end)` whose posting is ≥ `d` (or `end`): exponential then binary search. */
 function seek(postings: Uint16Array | Uint32Array, p: number, end: number, d: number): number {
   if (p >= end || postings[p] >= d) return p;
@@ -194,11 +214,27 @@ export class SearchIndex {
   private readonly scratchMatched: Uint16Array;
   private readonly scratchTitle: Uint16Array;
   private readonly touched: Int32Array;
-  private readonly alive: Int32Array;
-  private keyPos = new Uint32Array(4096);
+  /** Per distinct query term: its cursor in its postings while intersecting. */
+  private cursor = new Int32Array(16);
   private matches = new Int32Array(256);
   private topDoc = new Int32Array(32);
   private topScore = new Float64Array(32);
+  /** Whether each document is valid on day `validOn` (recomputed when a query's day differs). */
+  private readonly validNow: Uint8Array;
+  private validOn = Number.NaN;
+  /**
+   * The best scores of the running query's candidates (a min-heap of at most
+   * `bound` entries, one per candidate, its score when first offered; scores
+   * only rise after that). Once full, its least entry is a lower bound of the
+   * final `limit`-th score, so a match scoring below it cannot be returned and
+   * is not offered (nor scored, when an upper bound of its score is below it).
+   * 0: no bound (exhaustive queries, the candidate bar).
+   */
+  private bound = 0;
+  private boundSize = 0;
+  /** Candidates with a score in the heap (one entry each). */
+  private readonly tracked: Uint8Array;
+  private boundHeap = new Float64Array(32);
   private readonly fullSyllables = { n: 0 };
   /** Length of each syllable; per query, the common prefix of (query offset, syllable), 255 unknown. */
   private readonly sylLen: Uint8Array;
@@ -207,6 +243,8 @@ export class SearchIndex {
   private readonly titleNormOf: Float64Array;
   private readonly bodyNormOf: Float64Array;
   private variants: string[] = [];
+  /** The running query has no synonym variant. */
+  private single = true;
   /** Normalised titles and summaries with offset maps, reused across keystrokes. */
   private readonly mappedCache = new Map<string, MappedText>();
   private readonly synonymKeys: [string, string[]][];
@@ -272,7 +310,8 @@ export class SearchIndex {
     this.scratchMatched = new Uint16Array(n);
     this.scratchTitle = new Uint16Array(n);
     this.touched = new Int32Array(n);
-    this.alive = new Int32Array(n);
+    this.validNow = new Uint8Array(n);
+    this.tracked = new Uint8Array(n);
     this.titleNormOf = new Float64Array(n);
     this.bodyNormOf = new Float64Array(n);
     const avgT = meta.avgTitleLen || 1;
@@ -307,14 +346,100 @@ export class SearchIndex {
     spanEnd = 0,
   ): void {
     const prev = this.tier[doc];
+    if (prev !== 0 && (prev > tier || (prev === tier && this.rel[doc] >= rel))) return;
     if (prev === 0) this.list[this.count++] = doc;
-    else if (prev > tier || (prev === tier && this.rel[doc] >= rel)) return;
     this.tier[doc] = tier;
     this.rel[doc] = rel;
+    if (this.bound > 0) {
+      const score = this.scoreAt(doc, tier, rel);
+      // Below the bound: kept as the document's match (a weaker offer later must not replace
+      // it, and the pass decisions count it) but marked so that it is never returned.
+      if (score < this.floor()) {
+        this.kind[doc] = DEAD;
+        return;
+      }
+      if (this.tracked[doc] === 0) {
+        this.tracked[doc] = 1;
+        // A later, stronger match keeps this tier and at least this relevance, or is at least
+        // 0.05 tiers higher (relevance 0): the document's final score is at least this.
+        this.track(Math.min(score, this.scoreAt(doc, tier, 0) + 49));
+      }
+    }
     this.kind[doc] = kind;
     this.variantOf[doc] = variant;
     this.spanStart[doc] = spanStart;
     this.spanEnd[doc] = spanEnd;
+  }
+
+  /**
+   * Final score of a candidate: tier, then valid, then relevance, then
+   * recency (`days / 1e6` < 0.1 < one relevance step that matters).
+   */
+  private scoreOf(d: number): number {
+    return this.scoreAt(d, this.tier[d], this.rel[d]);
+  }
+
+  /** The score document `d` would have with a match of `tier` and `rel`. */
+  private scoreAt(d: number, tier: number, rel: number): number {
+    return tier * 1000 + (this.validNow[d] === 1 ? 400 : 0) + 399 * rel + this.arrays.days[d] / 1e6;
+  }
+
+  /** Sets the day that decides validity (validUntil), recomputing the per-document flags if it changed. */
+  private setToday(today: number): void {
+    if (today === this.validOn) return;
+    const { status, validUntil } = this.arrays;
+    for (let d = 0; d < this.meta.n; d++) {
+      this.validNow[d] =
+        status[d] === VALID && (validUntil[d] === 0 || validUntil[d] >= today) ? 1 : 0;
+    }
+    this.validOn = today;
+  }
+
+  /** Starts tracking the best `bound` scores of a new query (0: no bound). */
+  private startBound(bound: number): void {
+    this.bound = Math.min(bound, this.meta.n + 1);
+    this.boundSize = 0;
+    if (this.boundHeap.length < this.bound) this.boundHeap = new Float64Array(this.bound);
+  }
+
+  /**
+   * A score no returned result is below: the least of the `bound` best
+   * candidates' first scores once there are that many, else -Infinity.
+   * A match scoring strictly below it cannot be in the top `limit`.
+   */
+  private floor(): number {
+    return this.bound > 0 && this.boundSize === this.bound ? this.boundHeap[0] : -Infinity;
+  }
+
+  /** Adds a new candidate's score to the min-heap of the best `bound` scores. */
+  private track(score: number): void {
+    const h = this.boundHeap;
+    let i: number;
+    if (this.boundSize < this.bound) {
+      // Sift up from the new last slot.
+      i = this.boundSize++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (h[parent] <= score) break;
+        h[i] = h[parent];
+        i = parent;
+      }
+      h[i] = score;
+      return;
+    }
+    if (score <= h[0]) return;
+    // Replace the least and sift down.
+    const size = this.boundSize;
+    i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= size) break;
+      if (c + 1 < size && h[c + 1] < h[c]) c++;
+      if (h[c] >= score) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = score;
   }
 
   /** Number of documents. */
@@ -372,6 +497,8 @@ export class SearchIndex {
     const norm = wordsOfFolded(folded).trim();
     const compact = norm.replace(/ /g, '');
     this.count = 0;
+    this.setToday(today);
+    this.startBound(options.exhaustive === true ? 0 : limit);
 
     // 文号 / 索引号: exact key first, then keys that start with what was typed so far.
     const key = idKeyOfFolded(folded);
@@ -399,9 +526,10 @@ export class SearchIndex {
       }
     }
     this.variants = compact === '' ? [] : expandSynonymsNormalized(norm, this.synonymKeys);
-    const variants = this.variants;
+    const plans = this.variants.map((v) => this.plan(v));
+    this.single = plans.length === 1;
     const all = options.exhaustive === true;
-    for (let v = 0; v < variants.length; v++) this.termSearch(variants[v], v, PASS.title);
+    for (let v = 0; v < plans.length; v++) this.termSearch(plans[v], v, PASS.title);
     // Pinyin (tiers 4.4–4.6) and homophone (tier 4) matches cannot reach the top `limit`
     // when that many documents already rank above them (文号, phrase in the title).
     if (/^[a-z ]+$/.test(norm)) {
@@ -410,13 +538,13 @@ export class SearchIndex {
       this.homophoneSearch(compact);
     }
     if (all || this.countAbove(BODY_TIER) < limit) {
-      for (let v = 0; v < variants.length; v++) this.termSearch(variants[v], v, PASS.body);
+      for (let v = 0; v < plans.length; v++) this.termSearch(plans[v], v, PASS.body);
     }
     // Every candidate so far ranks above a partial match.
     if (all || this.count < limit) {
-      for (let v = 0; v < variants.length; v++) this.termSearch(variants[v], v, PASS.partial);
+      for (let v = 0; v < plans.length; v++) this.termSearch(plans[v], v, PASS.partial);
     }
-    return this.finish(limit, today, options);
+    return this.finish(limit, options);
   }
 
   /** Number of candidates ranked in a tier above `tier`. */
@@ -435,6 +563,7 @@ export class SearchIndex {
     const q = pinyinPrefix.toLowerCase().replace(/[^a-z]/g, '');
     if (q === '') return [];
     this.count = 0;
+    this.startBound(0);
     this.pinyinSearch(q);
     const counts = new Map<string, number>();
     for (let i = 0; i < this.count; i++) {
@@ -453,16 +582,13 @@ export class SearchIndex {
   }
 
   /**
-   * Bigram/unigram/word search with BM25F. The title and body passes offer
-   * documents that have every term (in the title; not all in the title),
-   * found by intersecting postings, rarest first. The partial pass offers
-   * every document with any term (a union of postings).
+   * The terms of one query variant and their postings, looked up once per
+   * query for every pass; null when the variant has no term.
    */
-  private termSearch(norm: string, variant: number, pass: Pass): void {
-    const partial = pass === PASS.partial;
+  private plan(norm: string): TermPlan | null {
     const keys = this.queryKeys(norm);
     const total = keys.length;
-    if (total === 0) return;
+    if (total === 0) return null;
     const uniq: number[] = [];
     const weight: number[] = [];
     for (const k of keys) {
@@ -477,11 +603,11 @@ export class SearchIndex {
     const starts: number[] = [];
     const ends: number[] = [];
     const idfs: number[] = [];
+    let missing = false;
     for (const k of uniq) {
       const r = k < 0 ? null : this.range(k);
       if (!r) {
-        // A term no document has: nothing has every term.
-        if (!partial) return;
+        missing = true;
         starts.push(0);
         ends.push(0);
         idfs.push(0);
@@ -492,8 +618,31 @@ export class SearchIndex {
       ends.push(r[1]);
       idfs.push(Math.log(1 + (n - df + 0.5) / (df + 0.5)));
     }
-    if (partial) this.unionPass(norm, variant, total, weight, starts, ends, idfs);
-    else this.intersectPass(norm, variant, starts, ends, idfs, pass === PASS.title);
+    const order = uniq.map((_, i) => i).sort((a, b) => ends[a] - starts[a] - (ends[b] - starts[b]));
+    return {
+      norm,
+      phrase: norm.replace(/ /g, ''),
+      total,
+      weight,
+      starts,
+      ends,
+      idfs,
+      order,
+      missing,
+    };
+  }
+
+  /**
+   * Bigram/unigram/word search with BM25F. The title and body passes offer
+   * documents that have every term (in the title; not all in the title),
+   * found by intersecting postings, rarest first. The partial pass offers
+   * every document with any term (a union of postings).
+   */
+  private termSearch(plan: TermPlan | null, variant: number, pass: Pass): void {
+    if (!plan) return;
+    if (pass === PASS.partial) this.unionPass(plan, variant);
+    // A term no document has: nothing has every term.
+    else if (!plan.missing) this.intersectPass(plan, variant, pass === PASS.title);
   }
 
   /** BM25F term frequency part of posting `p` of document `d`. */
@@ -511,14 +660,15 @@ export class SearchIndex {
   private offerFull(
     d: number,
     allInTitle: boolean,
-    phrase: string,
+    plan: TermPlan,
     variant: number,
     score: number,
   ): void {
     let tier = BODY_TIER;
     let kind = K_TERMS;
-    // Every bigram in the title is necessary for the phrase to be there: check the string only then.
-    if (allInTitle && this.meta.titleNorm[d].includes(phrase)) {
+    // Every term in the title is necessary for the phrase to be there: check the string only
+    // then. A single term in the title is the phrase itself (its text is the whole query).
+    if (allInTitle && (plan.total === 1 || this.meta.titleNorm[d].includes(plan.phrase))) {
       tier = 5;
       kind = K_PHRASE;
     } else if (allInTitle) tier = 3;
@@ -527,82 +677,66 @@ export class SearchIndex {
   }
 
   /**
-   * Documents with every term: the rarest term's postings, filtered by
-   * galloping through the others. Offers those with every term in the title
-   * (`inTitle`) or the others.
+   * Documents with every term, one document at a time: each posting of the
+   * rarest term, then a galloping cursor through each other term's postings
+   * (rarest first, so most documents are rejected by the first cursor). The
+   * title pass starts only from postings with the rarest term in the title
+   * and rejects a document as soon as one term is not in its title; the body
+   * pass offers the documents with every term but not all in the title.
    */
-  private intersectPass(
-    norm: string,
-    variant: number,
-    starts: number[],
-    ends: number[],
-    idfs: number[],
-    inTitle: boolean,
-  ): void {
+  private intersectPass(plan: TermPlan, variant: number, inTitle: boolean): void {
     const { postings, tfTitle } = this.arrays;
-    const u = starts.length;
-    const order = starts
-      .map((_, i) => i)
-      .sort((a, b) => ends[a] - starts[a] - (ends[b] - starts[b]));
+    const { order, starts, ends, idfs } = plan;
+    const u = order.length;
+    if (this.cursor.length < u) this.cursor = new Int32Array(u * 2);
+    const cursor = this.cursor;
+    for (let i = 0; i < u; i++) cursor[i] = starts[i];
     const r0 = order[0];
-    const base = starts[r0];
-    const n0 = ends[r0] - base;
-    if (n0 === 0) return;
-    if (this.keyPos.length < u * n0)
-      this.keyPos = new Uint32Array(Math.max(u * n0, this.keyPos.length * 2));
-    const keyPos = this.keyPos;
-    const alive = this.alive;
-    for (let c = 0; c < n0; c++) {
-      alive[c] = c;
-      keyPos[r0 * n0 + c] = base + c;
-    }
-    let nAlive = n0;
-    for (let o = 1; o < u && nAlive > 0; o++) {
-      const k = order[o];
-      const end = ends[k];
-      let p = starts[k];
-      let kept = 0;
-      for (let a = 0; a < nAlive; a++) {
-        const c = alive[a];
-        const d = postings[base + c];
-        p = seek(postings, p, end, d);
-        if (p >= end) break;
-        if (postings[p] === d) {
-          keyPos[k * n0 + c] = p;
-          alive[kept++] = c;
-          p++;
-        }
+    const end0 = ends[r0];
+    // The highest tier a document of this pass can get: a phrase in the title, or every term anywhere.
+    const topTier = (inTitle ? 5 : BODY_TIER) - (variant > 0 ? 0.05 : 0);
+    outer: for (let p = starts[r0]; p < end0; p++) {
+      if (inTitle && tfTitle[p] === 0) continue;
+      const d = postings[p];
+      cursor[r0] = p;
+      for (let o = 1; o < u; o++) {
+        const k = order[o];
+        const end = ends[k];
+        const q = seek(postings, cursor[k], end, d);
+        cursor[k] = q;
+        // This term has no posting from d on: no later document has every term either.
+        if (q >= end) break outer;
+        if (postings[q] !== d || (inTitle && tfTitle[q] === 0)) continue outer;
       }
-      nAlive = kept;
-    }
-    const phrase = norm.replace(/ /g, '');
-    for (let a = 0; a < nAlive; a++) {
-      const c = alive[a];
-      let allInTitle = true;
-      for (let i = 0; i < u && allInTitle; i++)
-        if (tfTitle[keyPos[i * n0 + c]] === 0) allInTitle = false;
-      if (allInTitle !== inTitle) continue;
-      const d = postings[base + c];
+      if (!inTitle) {
+        // Documents with every term in the title were offered by the title pass.
+        let all = true;
+        for (let i = 0; i < u && all; i++) if (tfTitle[cursor[i]] === 0) all = false;
+        if (all) continue;
+      }
+      // The best this document can score here (relevance < 1) is below the bound, and so is
+      // any later match of it (none is in a higher tier than this pass's): skipped.
+      const floor = this.floor();
+      if (this.scoreAt(d, topTier, 1) < floor) continue;
       // Summed in query order, as the union pass does, so both give the same score.
       let score = 0;
       for (let i = 0; i < u; i++) {
-        const tf = this.tf(keyPos[i * n0 + c], d);
+        const tf = this.tf(cursor[i], d);
         score += (idfs[i] * tf * (K1 + 1)) / (K1 + tf);
       }
-      this.offerFull(d, allInTitle, phrase, variant, score);
+      // Below the bound even as a phrase: no phrase check. Skipped without a trace only when
+      // no synonym variant can offer this document later just below this tier (a higher
+      // score in a tier 0.05 lower, which must not replace this match).
+      if (this.single && inTitle && this.scoreAt(d, topTier, score / (score + 10)) < floor) {
+        continue;
+      }
+      this.offerFull(d, inTitle, plan, variant, score);
     }
   }
 
   /** Every document with any term, scored by BM25F × coverage². */
-  private unionPass(
-    norm: string,
-    variant: number,
-    total: number,
-    weight: number[],
-    starts: number[],
-    ends: number[],
-    idfs: number[],
-  ): void {
+  private unionPass(plan: TermPlan, variant: number): void {
+    const { total, weight, starts, ends, idfs } = plan;
     const { postings, tfTitle } = this.arrays;
     const score = this.scratchScore;
     const matched = this.scratchMatched;
@@ -621,14 +755,13 @@ export class SearchIndex {
         if (tfTitle[p] > 0) inTitle[d] += w;
       }
     }
-    const phrase = norm.replace(/ /g, '');
+    const tier = variant > 0 ? PARTIAL_TIER - 0.05 : PARTIAL_TIER;
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i];
-      if (matched[d] === total) this.offerFull(d, inTitle[d] === total, phrase, variant, score[d]);
+      if (matched[d] === total) this.offerFull(d, inTitle[d] === total, plan, variant, score[d]);
       else {
         const cov = matched[d] / total;
         const s = score[d] * cov * cov;
-        const tier = variant > 0 ? PARTIAL_TIER - 0.05 : PARTIAL_TIER;
         this.offer(d, tier, s / (s + 10), K_PARTIAL, variant);
       }
       score[d] = 0;
@@ -787,8 +920,7 @@ export class SearchIndex {
    * Scores candidates and keeps the top `limit` by insertion into a small
    * sorted buffer (no full sort). Equal scores keep index order.
    */
-  private finish(limit: number, today: number, options: QueryOptions): SearchResult[] {
-    const { status, validUntil, days } = this.arrays;
+  private finish(limit: number, options: QueryOptions): SearchResult[] {
     if (this.topDoc.length < limit) {
       this.topDoc = new Int32Array(limit);
       this.topScore = new Float64Array(limit);
@@ -798,8 +930,8 @@ export class SearchIndex {
     let k = 0;
     for (let i = 0; i < this.count; i++) {
       const d = this.list[i];
-      const valid = status[d] === VALID && (validUntil[d] === 0 || validUntil[d] >= today);
-      const score = this.tier[d] * 1000 + (valid ? 400 : 0) + 399 * this.rel[d] + days[d] / 1e6;
+      if (this.kind[d] === DEAD) continue;
+      const score = this.scoreOf(d);
       if (k === limit) {
         const ls = topScore[k - 1];
         if (score < ls || (score === ls && d > topDoc[k - 1])) continue;
@@ -819,17 +951,20 @@ export class SearchIndex {
     const results: SearchResult[] = [];
     for (let i = 0; i < k; i++) {
       const d = topDoc[i];
-      const valid = status[d] === VALID && (validUntil[d] === 0 || validUntil[d] >= today);
       results.push({
         id: this.meta.ids[d],
         score: Math.round(topScore[i] * 1000) / 1000,
         title: this.meta.titles[d],
-        valid,
+        valid: this.validNow[d] === 1,
         match: MATCH_KINDS[this.kind[d]],
         highlights: options.highlights === false ? [] : this.highlights(d),
       });
     }
-    for (let i = 0; i < this.count; i++) this.tier[this.list[i]] = 0;
+    for (let i = 0; i < this.count; i++) {
+      const d = this.list[i];
+      this.tier[d] = 0;
+      this.tracked[d] = 0;
+    }
     this.count = 0;
     return results;
   }
