@@ -511,6 +511,13 @@ export class GkApp extends LitElement {
         text: `设备时钟比可信时间慢 ${describeDuration(skew)}，请校准时钟。`,
       });
     }
+    const ahead = this._time.aheadMs();
+    if (ahead > 0) {
+      messages.push({
+        level: 'warning',
+        text: `设备时钟比服务器时间快 ${describeDuration(ahead)}，可能不准，请校准时钟（内容可能被误判为已过期）。`,
+      });
+    }
     return messages;
   }
 
@@ -537,7 +544,12 @@ export class GkApp extends LitElement {
       },
       {
         label: '时钟偏差',
-        value: this._skewMs() > 0 ? `设备慢 ${describeDuration(this._skewMs())}` : '正常',
+        value:
+          this._skewMs() > 0
+            ? `设备慢 ${describeDuration(this._skewMs())}`
+            : this._time.aheadMs() > 0
+              ? `设备比服务器快 ${describeDuration(this._time.aheadMs())}`
+              : '正常',
       },
       { label: '预警序号', value: String(s.alertsSequence) },
       { label: '预警文件错误', value: s.alertsError?.message ?? '无' },
@@ -606,6 +618,8 @@ export class GkApp extends LitElement {
         baseUrl: document.baseURI,
         storage: navigator.storage ?? null,
         timeoutMs,
+        // The display's clock: status, banner and fleet reports see the same trustedNow.
+        clock: this._time,
         onStatus: (status) => {
           // trustedNow changes when the engine re-reads storage (start, after each check):
           // the persisted floor (verified generatedAt, server Date) may have risen.

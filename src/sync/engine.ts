@@ -11,7 +11,7 @@ import {
 } from './ingest.ts';
 import { fileSource, httpSource, type SideloadFile } from './sources.ts';
 import { initialStatus, type SyncStatus } from './status.ts';
-import { clockSkewMs, raiseFloor, trustedNow } from './time.ts';
+import { describeDuration, raiseFloor, TrustedClock } from './time.ts';
 
 /** Timer functions, injectable so tests can drive time. */
 export interface Timers {
@@ -45,6 +45,12 @@ export interface SyncEngineOptions {
   onAlerts?: (alerts: unknown[], sequence: number) => void;
   /** Extra fields for fleet reports (proof-of-display log, counts). */
   fleetExtras?: () => Record<string, unknown>;
+  /**
+   * trustedNow with floors advanced by the monotonic clock; the shell passes
+   * the one its display uses, so screen, status and fleet reports agree.
+   * Default: one of the engine's own on `now`.
+   */
+  clock?: TrustedClock;
 }
 
 const HOUR = 3_600_000;
@@ -66,6 +72,7 @@ export class SyncEngine {
   private _stopped = true;
   private _manifestEtag: string | null = null;
   private _alertsEtag: string | null = null;
+  private readonly _clock: TrustedClock;
 
   constructor(private readonly options: SyncEngineOptions) {
     this._now = options.now ?? Date.now;
@@ -74,7 +81,42 @@ export class SyncEngine {
       set: (fn, ms) => setTimeout(fn, ms),
       clear: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
     };
+    this._clock = options.clock ?? new TrustedClock(this._now);
     this._status = initialStatus(this._now());
+  }
+
+  /**
+   * fetch, noting the server's `Date` of manifest and alerts answers (they are
+   * revalidated every time; a content object may come from the HTTP cache with
+   * the Date of its first download, so its Date is not looked at).
+   */
+  private readonly _fetch = async (
+    input: RequestInfo | URL,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    const impl = this.options.fetchImpl ?? fetch;
+    const res = await impl(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const { manifestUrl, alertsUrl } = this.options.config.sync;
+    const watched = [manifestUrl, alertsUrl]
+      .filter((u): u is string => !!u)
+      .map((u) => new URL(u, this.options.baseUrl).href);
+    const date = Date.parse(res.headers.get('date') ?? '');
+    if (watched.includes(url) && Number.isFinite(date)) {
+      const age = Number(res.headers.get('age')) || 0;
+      this._clock.observeServerDate(date + age * 1000);
+    }
+    return res;
+  };
+
+  /** The status with the clock figures as of now (they move between checks). */
+  private _liveStatus(): SyncStatus {
+    return {
+      ...this._status,
+      trustedNow: new Date(this._clock.now()).toISOString(),
+      clockSkewMs: this._clock.skewMs(),
+      clockAheadMs: this._clock.aheadMs(),
+    };
   }
 
   get status(): SyncStatus {
@@ -115,7 +157,7 @@ export class SyncEngine {
       httpSource(new URL(this.options.config.sync.manifestUrl, this.options.baseUrl).href, {
         timeoutMs: this.options.timeoutMs ?? 30_000,
         manifestEtag: this._manifestEtag,
-        fetchImpl: this.options.fetchImpl,
+        fetchImpl: this._fetch,
       }),
     ).finally(() => {
       this._running = null;
@@ -140,8 +182,8 @@ export class SyncEngine {
       store.getMeta('timeFloor'),
       store.getMeta('alerts'),
     ]);
-    const deviceNow = this._now();
-    const tNow = trustedNow(deviceNow, floor);
+    this._clock.observeFloor(floor);
+    const tNow = this._clock.now();
     let bytesStored = this._status.bytesStored;
     try {
       bytesStored = (await this.options.storage?.estimate())?.usage ?? bytesStored;
@@ -155,7 +197,8 @@ export class SyncEngine {
       itemCount: active?.itemCount ?? 0,
       stale: !!active?.expiresAt && Date.parse(active.expiresAt) <= tNow,
       trustedNow: new Date(tNow).toISOString(),
-      clockSkewMs: clockSkewMs(deviceNow, floor),
+      clockSkewMs: this._clock.skewMs(),
+      clockAheadMs: this._clock.aheadMs(),
       bytesStored,
       alertsSequence: alerts?.sequence ?? this._status.alertsSequence,
     });
@@ -178,7 +221,8 @@ export class SyncEngine {
           maxFileBytes: config.sync.maxFileBytes,
           maxBundleBytes: config.sync.maxBundleBytes,
         },
-        now: this._now,
+        // trustedNow as of now: the persisted floor plus the time elapsed since it was seen.
+        now: () => this._clock.now(),
         estimate: storage ? () => storage.estimate() : undefined,
         onPhase: (p) => {
           if (p === 'items') this._update({ activity: 'downloading' });
@@ -208,7 +252,17 @@ export class SyncEngine {
       if (result.outcome === 'switched') this.options.onSwitched?.(result);
       if (reschedule) this._scheduleCheck(this._pollDelay());
     } catch (err) {
-      const e = toSyncError(err);
+      let e = toSyncError(err);
+      const ahead = this._clock.aheadMs();
+      if (e.code === 'expired' && ahead > 0) {
+        // Expired by a device clock that the server says is ahead: say so, but
+        // still refuse (the server's Date is not signed).
+        e = new SyncError(
+          e.code,
+          `${e.message}（设备时钟比服务器时间快 ${describeDuration(ahead)}，可能不准，请校准时钟）`,
+          e.file,
+        );
+      }
       console.warn('[gongkai] sync failed:', e.code, e.message);
       const failures = this._status.consecutiveFailures + 1;
       this._update({
@@ -269,7 +323,7 @@ export class SyncEngine {
         bundleId: config.sync.bundleId,
         timeoutMs: this.options.timeoutMs ?? 30_000,
         etag: this._alertsEtag,
-        fetchImpl: this.options.fetchImpl,
+        fetchImpl: this._fetch,
       });
       this._alertsEtag = result.etag;
       this._update({
@@ -310,7 +364,7 @@ export class SyncEngine {
     await postFleetReport(
       new URL(config.sync.statusUrl, this.options.baseUrl).href,
       config,
-      this._status,
+      this._liveStatus(),
       extras,
       {
         now: this._now(),

@@ -25,6 +25,12 @@ export interface SyncStatus {
   trustedNow: string;
   /** How far the device clock is behind trustedNow (0 when within tolerance). */
   clockSkewMs: number;
+  /**
+   * How far the device clock is ahead of the content server's `Date` (0 when
+   * within tolerance or unknown). Only reported, never used: the header is not
+   * signed, so it cannot make an expired bundle acceptable.
+   */
+  clockAheadMs: number;
   /** Files downloaded / to download during an update. */
   progress: { done: number; total: number } | null;
   alertsSequence: number;
@@ -53,6 +59,7 @@ export function initialStatus(now: number): SyncStatus {
     persisted: null,
     trustedNow: new Date(now).toISOString(),
     clockSkewMs: 0,
+    clockAheadMs: 0,
     progress: null,
     alertsSequence: 0,
     lastAlertsCheck: null,

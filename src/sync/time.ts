@@ -58,6 +58,8 @@ export function describeDuration(ms: number): string {
 export class TrustedClock {
   private floor = Number.NEGATIVE_INFINITY;
   private floorAt = 0;
+  /** The last server Date seen, and the monotonic time it was seen at. */
+  private server: { ms: number; at: number } | null = null;
 
   constructor(
     private readonly deviceNow: () => number = () => Date.now(),
@@ -78,6 +80,29 @@ export class TrustedClock {
   /** Observes a persisted {@link TimeFloor} (at start, before anything is shown). */
   observeFloor(floor: TimeFloor | undefined): void {
     if (floor) this.observe(Math.max(floor.generatedAt, floor.httpDate));
+  }
+
+  /**
+   * A server's `Date` (plus any `Age`) just received: a floor like any other,
+   * and the reference for {@link aheadMs}. Kept even when lower than the
+   * floor, since a device clock ahead of it is exactly what it reveals.
+   */
+  observeServerDate(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.server = { ms, at: this.monotonicNow() };
+    this.observe(ms);
+  }
+
+  /**
+   * How far the device clock is ahead of the last server Date (advanced by the
+   * monotonic time since), or 0 within tolerance or when no server was heard.
+   * Only a hint: the Date header is not signed, so it never lowers trustedNow.
+   */
+  aheadMs(): number {
+    if (!this.server) return 0;
+    const serverNow = this.server.ms + (this.monotonicNow() - this.server.at);
+    const ahead = this.deviceNow() - serverNow;
+    return ahead > SKEW_TOLERANCE_MS ? ahead : 0;
   }
 
   /** Trusted epoch milliseconds. */

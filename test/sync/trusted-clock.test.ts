@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SKEW_TOLERANCE_MS, TrustedClock } from '../../src/sync/time.ts';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-24T00:00:00Z');
 
 /** A device wall clock that can be set, and a monotonic clock that cannot. */
@@ -69,5 +70,26 @@ describe('TrustedClock', () => {
     clock.observe(Number.NaN);
     clock.observeFloor(undefined);
     expect(clock.now()).toBe(T0 + DAY + 1000);
+  });
+
+  it('reports a device clock ahead of the last server Date, advanced by the monotonic clock', () => {
+    const { c, clock, run } = fakeClocks();
+    expect(clock.aheadMs()).toBe(0); // no server heard yet
+    c.wall = T0 + DAY;
+    clock.observeServerDate(T0);
+    expect(clock.aheadMs()).toBe(DAY);
+    // Trusted time still follows the device clock: the Date is not signed.
+    expect(clock.now()).toBe(T0 + DAY);
+    run(HOUR);
+    expect(clock.aheadMs()).toBe(DAY);
+    // Set forward once more during the run, with no new answer: seen at once.
+    c.wall += DAY;
+    expect(clock.aheadMs()).toBe(2 * DAY + 0);
+    // Corrected to within the tolerance: no longer reported.
+    c.wall = T0 + HOUR + SKEW_TOLERANCE_MS - 1;
+    expect(clock.aheadMs()).toBe(0);
+    // A server Date is a floor like any other.
+    c.wall = T0 - DAY;
+    expect(clock.skewMs()).toBe(DAY + HOUR);
   });
 });
