@@ -162,6 +162,15 @@ function chunkRefs(
   return [...refs.values()];
 }
 
+/** Where the stored objects are (see {@link Store.objectIndex}). */
+export interface ObjectIndex {
+  /** Number of stored objects. */
+  readonly size: number;
+  has(sha256: string): boolean;
+  /** The stored objects among `hashes` (missing ones are left out). */
+  get(hashes: readonly string[]): Promise<Map<string, StoredObject>>;
+}
+
 /** Callbacks for the lifecycle events of the database. */
 export interface OpenHooks {
   /** Another tab or an old app instance holds an older version open and does not close it. */
@@ -362,25 +371,47 @@ export class Store {
     return new Set(recordMap(await this.db.getAll('versions')).keys());
   }
 
+  /**
+   * Where every stored object is, read once: for reading many objects one
+   * after another (the index tree of a bundle), without reading the version
+   * records again for each. Valid until the next commit or garbage collection.
+   */
+  async objectIndex(): Promise<ObjectIndex> {
+    const where = recordMap(await this.db.getAll('versions'));
+    // Chunks already read: the objects of one chunk are usually wanted together.
+    const cache = new Map<string, StoredChunk | undefined>();
+    return {
+      size: where.size,
+      has: (sha) => where.has(sha),
+      get: async (hashes) => {
+        const map = new Map<string, StoredObject>();
+        const ids = new Set<string>();
+        for (const h of hashes) {
+          const id = where.get(h)?.id;
+          if (id !== undefined && !cache.has(id)) ids.add(id);
+        }
+        if (ids.size) {
+          const tx = this.db.transaction('chunks', 'readonly');
+          const rows = await Promise.all([...ids].map((id) => tx.store.get(id)));
+          await tx.done;
+          [...ids].forEach((id, i) => cache.set(id, rows[i]));
+        }
+        const wanted = new Set(hashes);
+        for (const h of wanted) {
+          const id = where.get(h)?.id;
+          const o =
+            id === undefined ? undefined : cache.get(id)?.objects.find((x) => x.sha256 === h);
+          if (o) map.set(h, o);
+        }
+        return map;
+      },
+    };
+  }
+
   /** Stored objects by sha256 (missing ones are left out). */
   async getObjects(hashes: readonly string[]): Promise<Map<string, StoredObject>> {
-    const map = new Map<string, StoredObject>();
-    if (!hashes.length) return map;
-    const tx = this.db.transaction(['versions', 'chunks'], 'readonly');
-    const where = recordMap(await tx.objectStore('versions').getAll());
-    const wanted = new Set(hashes);
-    const ids = new Set<string>();
-    for (const h of hashes) {
-      const loc = where.get(h);
-      if (loc) ids.add(loc.id);
-    }
-    const chunks = tx.objectStore('chunks');
-    const rows = await Promise.all([...ids].map((id) => chunks.get(id)));
-    await tx.done;
-    for (const row of rows) {
-      for (const o of row?.objects ?? []) if (wanted.has(o.sha256)) map.set(o.sha256, o);
-    }
-    return map;
+    if (!hashes.length) return new Map();
+    return (await this.objectIndex()).get(hashes);
   }
 
   /**

@@ -197,7 +197,7 @@ export async function ingestBundle(
 
   const listed = new Map<string, FileRef>();
   for (const ref of [...manifest.indexes, ...manifest.files]) listed.set(ref.path, ref);
-  const stored = await store.storedHashes();
+  const stored = await store.objectIndex();
   const newObjects: StoredObject[] = [];
 
   // The pack: files of the bundle by path, when most of it is missing.
@@ -268,7 +268,7 @@ export async function ingestBundle(
       manifest,
       async (ref) => {
         const row = stored.has(ref.sha256)
-          ? (await store.getObjects([ref.sha256])).get(ref.sha256)
+          ? (await stored.get([ref.sha256])).get(ref.sha256)
           : undefined;
         if (row?.bytes) return new Uint8Array(row.bytes);
         const bytes = await download(ref);
@@ -286,7 +286,7 @@ export async function ingestBundle(
     throw err instanceof SyncError ? err : bundleProblem(err);
   }
   for (const ref of [...tree.indexes, ...tree.lists]) listed.set(ref.path, ref);
-  const storedShards = await store.getObjects(
+  const storedShards = await stored.get(
     tree.indexes.filter((r) => stored.has(r.sha256)).map((r) => r.sha256),
   );
   const shards: IndexShard[] = [];
