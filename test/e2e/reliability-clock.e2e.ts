@@ -7,7 +7,9 @@
 //   a bundle already expired by trustedNow (with the server's Date header
 //   stripped, so only what the kiosk persisted can refuse it);
 // - skew: a device clock behind trustedNow is reported on screen and in the
-//   status; a clock ahead is not (nothing trustworthy says it is wrong);
+//   status; a clock ahead of the server's Date is reported as such (never
+//   used to accept anything) and named in the expired refusal; with no
+//   server Date heard, a clock ahead cannot be told and is not reported;
 // - item-end: no item is in the rotation, in the proof-of-display log, or
 //   "in its window" for the touch kiosk after its end by trustedNow.
 //
@@ -292,12 +294,22 @@ async function runScenario(browser: Browser, dist: string, s: Scenario): Promise
         throw new Error(`no skew banner (banner: ${banner || 'empty'})`);
       if (expected === 0 && /设备时钟比可信时间慢/.test(banner))
         throw new Error(`skew reported for a clock ahead: ${banner}`);
+      // Ahead of the server's Date: reported as such, unless no Date was ever heard.
+      const expectedAhead = ahead && !s.restartWithoutDate ? deviceOffset(s) : 0;
+      const aheadShown = /设备时钟比服务器时间快/.test(banner);
+      if (expectedAhead > 0 && !aheadShown)
+        throw new Error(`no clock-ahead banner (banner: ${banner || 'empty'})`);
+      if (expectedAhead === 0 && aheadShown)
+        throw new Error(`clock ahead reported with no server Date: ${banner}`);
       if (expected > 0 && s.jumpTo !== undefined) return `banner: ${banner}`;
       const status = await kioskStatus(page);
       const got = status?.clockSkewMs ?? -1;
       if (expected === 0 ? got !== 0 : Math.abs(got - expected) > 2 * HOUR)
         throw new Error(`status clockSkewMs ${got}, expected about ${expected}`);
-      return `clockSkewMs ${got}`;
+      const gotAhead = status?.clockAheadMs ?? -1;
+      if (expectedAhead === 0 ? gotAhead !== 0 : Math.abs(gotAhead - expectedAhead) > 2 * HOUR)
+        throw new Error(`status clockAheadMs ${gotAhead}, expected about ${expectedAhead}`);
+      return `clockSkewMs ${got}, clockAheadMs ${gotAhead}`;
     });
 
     await trial('rollback', async () => {
@@ -326,6 +338,12 @@ async function runScenario(browser: Browser, dist: string, s: Scenario): Promise
       );
       if (expired?.lastError?.code !== 'expired')
         problems.push(`expired bundle: ${expired?.lastError?.code ?? 'accepted'}`);
+      // Refused by a clock the server said was ahead: the refusal says the clock may be wrong.
+      const hint = /设备时钟比服务器时间快/.test(expired?.lastError?.message ?? '');
+      if (hint !== (ahead && !s.restartWithoutDate))
+        problems.push(
+          `expired refusal “${expired?.lastError?.message}” ${hint ? 'blames' : 'does not blame'} the clock`,
+        );
       const status = await kioskStatus(page);
       if (status?.activeVersion !== 2) problems.push(`active version ${status?.activeVersion}`);
       const ids = await page.evaluate(() => {
