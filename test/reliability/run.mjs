@@ -36,8 +36,8 @@ const BUDGET_S = Number(opt('--budget-min') ?? 45) * 60;
 /** The long counts of the existing long runs (see each file for how it reads them). */
 const LONG_ENV = {
   KILL_TRIALS: '200',
-  DISPLAY_SOAK_HOURS: '72',
-  PWA_UPDATE_TESTS: '1',
+  // Two Chromiums at once: launches dominate a trial (see sync-kill.e2e.ts).
+  KILL_LANES: '2',
 };
 
 const E2E_CONFIG = ['--config', 'test/e2e/vitest.config.ts'];
