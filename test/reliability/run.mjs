@@ -179,7 +179,11 @@ async function main() {
   // `--redo a,b` runs those groups of a resumed run again (after a fix), replacing their lines.
   const redo = opt('--redo')?.split(',');
   for (const st of state.groups) {
-    if (redo?.some((r) => st.name.includes(r))) st.status = 'pending';
+    if (redo?.some((r) => st.name.includes(r))) {
+      // Its earlier time no longer counts against the budget: its lines are replaced.
+      st.status = 'pending';
+      delete st.seconds;
+    }
   }
   saveState(state);
 
