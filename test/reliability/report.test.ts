@@ -129,6 +129,43 @@ describe('reliability report', () => {
     expect(md).toContain('- trial 1: version 2 item missing {"hit":"commit"}');
   });
 
+  it('states how many control vectors are live and inert, how many live ones fired, and why each inert one is', () => {
+    const control = (trial: string, inert: boolean, fired: boolean, detail: string) =>
+      line({
+        run: 'r2',
+        case: 'xss-control',
+        title: 'XSS control',
+        failures: 'live vectors whose beacon the harness did not see',
+        how: 'unsanitised',
+        trial,
+        ok: fired !== inert,
+        detail,
+        data: { inert, fired },
+      });
+    const lines = [
+      control('img-onerror', false, true, 'fired unsanitised'),
+      control('svg-onload', false, true, 'fired unsanitised'),
+      control('body-onload', false, false, 'live but did not fire unsanitised'),
+      control('style-expression', true, false, 'inert in Chromium: CSS expression() was IE only'),
+      line({ run: 'r2', trial: 0 }),
+    ];
+    const results = selectRuns(lines, 'r2');
+    const c = results.find((r) => r.id === 'xss-control');
+    expect(c?.liveInert?.live).toBe(3);
+    expect(c?.liveInert?.liveFired).toBe(2);
+    expect(c?.liveInert?.inert.map((l) => l.trial)).toEqual(['style-expression']);
+    // A case without live/inert marks gets no such split.
+    expect(results.find((r) => r.id === 'kill-commit')?.liveInert).toBeUndefined();
+    const md = renderReport(results, META);
+    expect(md).toContain(
+      '| XSS control | 4 | 1 live vectors whose beacon the harness did not see (3 live, of which 2 fired; 1 inert in Chromium, listed below) | unsanitised |',
+    );
+    expect(md).toContain('## Inert trials of XSS control (`xss-control`)');
+    expect(md).toContain('- style-expression: inert in Chromium: CSS expression() was IE only');
+    expect(md).toContain('- trial body-onload: live but did not fire unsanitised');
+    expect(md.split('\n').find((l) => l.startsWith('| Browser killed'))).not.toContain('live');
+  });
+
   it('says so when no trial failed, and lists the runner groups', () => {
     const md = renderReport(selectRuns([line({ run: 'r2' })], 'r2'), {
       ...META,

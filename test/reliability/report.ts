@@ -58,7 +58,7 @@ export const EXPECTED_CASES: readonly ExpectedCase[] = [
   {
     id: 'xss-control',
     title: 'XSS control: render bypassing the sanitiser',
-    failures: 'vectors the harness could not see execute',
+    failures: 'live vectors whose beacon the harness did not see, or inert vectors that fired',
   },
   { id: 'escape', title: 'Escape attempts from the kiosk', failures: 'escapes' },
   { id: 'disk-full', title: 'Disk full', failures: 'blank screens or lost versions' },
@@ -101,7 +101,7 @@ export const FINDINGS: readonly { found: string; by: string; status: string }[] 
       'the XSS control did not see 21 of 107 live vectors run when parsed as a fragment (body/frameset/marquee handlers, scripts inside SVG, tab/newline-split javascript: links, CSS background beacons, two mXSS shapes); for those vectors the 0 beacons of the xss row proves less',
     by: 'xss-control (full run)',
     status:
-      'open: harness gap, not a kiosk defect; render those vectors as whole documents (iframe srcdoc) in the control',
+      'fixed in the harness (not a kiosk defect): each vector runs alone in an intact page (a late meta refresh of the vector before had cut style-bg-url and style-bg-image short), as a fragment, after a parse–serialise–parse round trip (form-math-mxss) and as a whole srcdoc document; 9 that Chromium 156 never runs even unsanitised (javascript: in embed/object, marquee onstart, svg discard, a nested-script filter trick, an mXSS that Chromium 138 closed, 3 malformed shapes) are marked inert with the reason, the 3 malformed ones also have a corrected live form, and 2 marked inert (data: link and meta refresh) were found to run in a frame and are live now; the e2e fails on any live vector the control does not see and on any inert one that fires',
   },
   {
     found: 'parseManifest accepted a negative or fractional totalBytes',
@@ -180,6 +180,12 @@ export interface CaseResult {
   full: boolean;
   trials: number;
   failures: TrialLine[];
+  /**
+   * For a case whose trials say whether the vector is live or inert
+   * (`data.inert`, the XSS control): how many of each, how many live ones
+   * fired (`data.fired`), and the inert trials with their reasons.
+   */
+  liveInert?: { live: number; liveFired: number; inert: TrialLine[] };
 }
 
 function isTrialLine(v: unknown): v is TrialLine {
@@ -253,6 +259,16 @@ export function selectRuns(lines: readonly TrialLine[], preferRun?: string): Cas
       chosen = [...latest.values()].sort((a, b) => a.at.localeCompare(b.at));
     }
     const last = chosen?.[chosen.length - 1];
+    const marked = chosen?.filter((l) => typeof l.data?.inert === 'boolean') ?? [];
+    const liveLines = marked.filter((l) => l.data?.inert === false);
+    const liveInert =
+      marked.length > 0
+        ? {
+            live: liveLines.length,
+            liveFired: liveLines.filter((l) => l.data?.fired === true).length,
+            inert: marked.filter((l) => l.data?.inert === true),
+          }
+        : undefined;
     return {
       id,
       title: last?.title ?? expected?.title ?? id,
@@ -262,6 +278,7 @@ export function selectRuns(lines: readonly TrialLine[], preferRun?: string): Cas
       full: chosen?.some((l) => l.full) ?? false,
       trials: chosen?.length ?? 0,
       failures: chosen?.filter((l) => !l.ok) ?? [],
+      ...(liveInert ? { liveInert } : {}),
     };
   });
 }
@@ -310,7 +327,11 @@ export function renderReport(
             ? ''
             : ' (short run)';
     const trials = r.trials === 0 ? 'not run' : String(r.trials);
-    const failures = r.trials === 0 ? '–' : `${r.failures.length} ${r.failuresLabel}`;
+    const li = r.liveInert;
+    const split = li
+      ? ` (${li.live} live, of which ${li.liveFired} fired; ${li.inert.length} inert in Chromium, listed below)`
+      : '';
+    const failures = r.trials === 0 ? '–' : `${r.failures.length} ${r.failuresLabel}${split}`;
     const how = r.trials === 0 ? 'No trial recorded yet.' : r.how;
     out.push(`| ${cell(r.title)}${runNote} | ${trials} | ${cell(failures)} | ${cell(how)} |`);
   }
@@ -334,6 +355,17 @@ export function renderReport(
     }
     if (r.failures.length > shown.length)
       out.push(`- … and ${r.failures.length - shown.length} more (see the JSON lines)`);
+    out.push('');
+  }
+  for (const r of results) {
+    if (!r.liveInert || r.liveInert.inert.length === 0) continue;
+    out.push(`## Inert trials of ${r.title} (\`${r.id}\`)`, '');
+    out.push(
+      `${r.liveInert.inert.length} trials are marked inert: they cannot run in Chromium even with no sanitiser, and each must stay silent in the control. The reason given for each:`,
+      '',
+    );
+    for (const l of r.liveInert.inert)
+      out.push(`- ${String(l.trial)}: ${l.detail ?? 'no reason given'}`);
     out.push('');
   }
   if (findings.length > 0) {
