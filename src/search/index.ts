@@ -46,7 +46,8 @@ const MAX_CHARS = (1 << CHAR_BITS) - 1;
 const BIGRAM_BASE = 1 << CHAR_BITS;
 const WORD_BASE = 1 << 29;
 const TITLE_WEIGHT = 3;
-const K1 = 1.2;
+const K1_CONST = 1.2;
+const K1 = K1_CONST;
 const B = 0.75;
 const VALID = DOC_STATUS.valid;
 /** Indexes into {@link MATCH_KINDS}, kept per candidate in a byte. */
@@ -58,6 +59,10 @@ const K_TERMS = MATCH_KINDS.indexOf('terms');
 const K_PARTIAL = MATCH_KINDS.indexOf('partial');
 /** Kind of a candidate whose match scored below the top-k bound: never returned. */
 const DEAD = 255;
+/** Unit of {@link IndexArrays.impact}: the saturation `tf·(k1+1)/(k1+tf)` is below k1+1 = 2.2. */
+const IMPACT_UNIT = (K1_CONST + 1) / 255;
+/** What one impact step may stand for, with a margin for rounding. */
+const IMPACT_STEP = IMPACT_UNIT * (1 + 1e-9);
 /** Tier of a document that has only some of the query's terms: below every other match. */
 const PARTIAL_TIER = 1;
 /** Tier of a document with every term, not all in the title: below every title match. */
@@ -114,6 +119,13 @@ interface IndexArrays {
   postings: Uint16Array | Uint32Array;
   tfTitle: Uint8Array;
   tfBody: Uint8Array;
+  /**
+   * Per posting, an upper bound of its BM25 saturation `tf·(k1+1)/(k1+tf)`
+   * in steps of {@link IMPACT_STEP} (rounded up): lets a query skip scoring
+   * a document whose best possible score cannot reach the top `limit`.
+   * Absent in indexes serialised before it existed (computed on load).
+   */
+  impact?: Uint8Array;
   titleLen: Uint16Array;
   bodyLen: Uint32Array;
   /** Days since 1970-01-01 of each doc's date (0 if none). */
@@ -161,6 +173,18 @@ interface TermPlan {
   order: number[];
   /** Some term is in no document: nothing has every term. */
   missing: boolean;
+}
+
+/** Every tier a match can have (synonym variants 0.05 below), ascending. */
+const TIERS = [0.95, 1, 1.95, 2, 2.95, 3, 4, 4.4, 4.5, 4.6, 4.95, 5, 5.95, 6, 6.95, 7] as const;
+
+/**
+ * The least score a match in the next tier above `tier` can add over a match
+ * in `tier` with relevance 0 (1000 per tier, less a margin for rounding).
+ */
+function gapAbove(tier: number): number {
+  for (const t of TIERS) if (t > tier + 1e-9) return (t - tier) * 1000 - 1e-6;
+  return Infinity;
 }
 
 /** First index in `[p, end)` whose posting is ≥ `d` (or `end`): exponential then binary search. */
@@ -239,6 +263,10 @@ export class SearchIndex {
   /** Length of each syllable; per query, the common prefix of (query offset, syllable), 255 unknown. */
   private readonly sylLen: Uint8Array;
   private pyCommon = new Uint8Array(0);
+  /** The latest document date (days since 1970), for bounds on scores. */
+  private readonly maxDay: number;
+  /** See {@link IndexArrays.impact}. */
+  private readonly impact: Uint8Array;
   /** Per document: the BM25 length normalisation of its title and of its body. */
   private readonly titleNormOf: Float64Array;
   private readonly bodyNormOf: Float64Array;
@@ -314,17 +342,36 @@ export class SearchIndex {
     this.tracked = new Uint8Array(n);
     this.titleNormOf = new Float64Array(n);
     this.bodyNormOf = new Float64Array(n);
+    let maxDay = 0;
+    for (let d = 0; d < n; d++) if (arrays.days[d] > maxDay) maxDay = arrays.days[d];
+    this.maxDay = maxDay;
     const avgT = meta.avgTitleLen || 1;
     const avgB = meta.avgBodyLen || 1;
     for (let d = 0; d < n; d++) {
       this.titleNormOf[d] = 1 - B + (B * arrays.titleLen[d]) / avgT;
       this.bodyNormOf[d] = 1 - B + (B * arrays.bodyLen[d]) / avgB;
     }
+    // Built here (once, then serialised with the rest) rather than in buildIndex: an index
+    // serialised before impacts existed gets them on loading too.
+    arrays.impact ??= this.computeImpacts();
+    this.impact = arrays.impact;
     // Normalised once: the synonym keys are checked on every keystroke.
     this.synonymKeys = Object.entries(meta.synonyms).map(([k, v]) => [
       normalizeText(k).trim(),
       v.map((x) => normalizeText(x).trim()),
     ]);
+  }
+
+  /** {@link IndexArrays.impact} of every posting (at build time, or on loading an older index). */
+  private computeImpacts(): Uint8Array {
+    const { postings } = this.arrays;
+    const out = new Uint8Array(postings.length);
+    for (let p = 0; p < postings.length; p++) {
+      const tf = this.tf(p, postings[p]);
+      const sat = (tf * (K1 + 1)) / (K1 + tf);
+      out[p] = Math.min(255, Math.ceil(sat / IMPACT_UNIT));
+    }
+    return out;
   }
 
   /** Character id of a code point, 0 if no indexed text has it. */
@@ -360,9 +407,9 @@ export class SearchIndex {
       }
       if (this.tracked[doc] === 0) {
         this.tracked[doc] = 1;
-        // A later, stronger match keeps this tier and at least this relevance, or is at least
-        // 0.05 tiers higher (relevance 0): the document's final score is at least this.
-        this.track(Math.min(score, this.scoreAt(doc, tier, 0) + 49));
+        // A later, stronger match keeps this tier and at least this relevance, or is in a
+        // higher tier (with any relevance): the document's final score is at least this.
+        this.track(Math.min(score, this.scoreAt(doc, tier, 0) + gapAbove(tier)));
       }
     }
     this.kind[doc] = kind;
@@ -686,8 +733,12 @@ export class SearchIndex {
    */
   private intersectPass(plan: TermPlan, variant: number, inTitle: boolean): void {
     const { postings, tfTitle } = this.arrays;
+    const { impact, validNow } = this;
     const { order, starts, ends, idfs } = plan;
     const u = order.length;
+    // Without synonym variants, a document skipped here gets no weaker match later that could
+    // outscore it (see offer), so its score may be bounded rather than computed.
+    const bounded = this.single;
     if (this.cursor.length < u) this.cursor = new Int32Array(u * 2);
     const cursor = this.cursor;
     for (let i = 0; i < u; i++) cursor[i] = starts[i];
@@ -695,6 +746,24 @@ export class SearchIndex {
     const end0 = ends[r0];
     // The highest tier a document of this pass can get: a phrase in the title, or every term anywhere.
     const topTier = (inTitle ? 5 : BODY_TIER) - (variant > 0 ? 0.05 : 0);
+    // What a document must reach, from the top-k bound (refreshed after each offer): invalid
+    // ones are out once even a perfect relevance would not do; valid ones once their impacts
+    // (an upper bound of their BM25 sum) are below `need`. Any later match of a skipped
+    // document is in a lower tier and scores less (see offer).
+    let floor = -Infinity;
+    let invalidOut = false;
+    let need = 0;
+    const refresh = (): boolean => {
+      floor = this.floor();
+      const best = topTier * 1000 + 399 + this.maxDay / 1e6;
+      invalidOut = floor > best + 1e-6;
+      // Not even a valid document with a perfect relevance: the pass is over.
+      if (floor > best + 400 + 1e-6) return false;
+      const rel = (floor - (best + 400 - 399)) / 399 - 1e-9;
+      need = bounded && rel > 0 ? ((10 * rel) / (1 - rel) - 1e-9) / IMPACT_STEP : 0;
+      return true;
+    };
+    if (!refresh()) return;
     outer: for (let p = starts[r0]; p < end0; p++) {
       if (inTitle && tfTitle[p] === 0) continue;
       const d = postings[p];
@@ -714,10 +783,13 @@ export class SearchIndex {
         for (let i = 0; i < u && all; i++) if (tfTitle[cursor[i]] === 0) all = false;
         if (all) continue;
       }
-      // The best this document can score here (relevance < 1) is below the bound, and so is
-      // any later match of it (none is in a higher tier than this pass's): skipped.
-      const floor = this.floor();
-      if (this.scoreAt(d, topTier, 1) < floor) continue;
+      if (validNow[d] === 0) {
+        if (invalidOut) continue;
+      } else if (need > 0) {
+        let q = 0;
+        for (let i = 0; i < u; i++) q += idfs[i] * impact[cursor[i]];
+        if (q < need) continue;
+      }
       // Summed in query order, as the union pass does, so both give the same score.
       let score = 0;
       for (let i = 0; i < u; i++) {
@@ -727,10 +799,9 @@ export class SearchIndex {
       // Below the bound even as a phrase: no phrase check. Skipped without a trace only when
       // no synonym variant can offer this document later just below this tier (a higher
       // score in a tier 0.05 lower, which must not replace this match).
-      if (this.single && inTitle && this.scoreAt(d, topTier, score / (score + 10)) < floor) {
-        continue;
-      }
+      if (bounded && inTitle && this.scoreAt(d, topTier, score / (score + 10)) < floor) continue;
       this.offerFull(d, inTitle, plan, variant, score);
+      if (!refresh()) return;
     }
   }
 
@@ -1438,10 +1509,9 @@ type ArrayTypeName = keyof typeof ARRAY_TYPES;
 
 /** Serialises an index into one ArrayBuffer (JSON metadata + aligned typed arrays). */
 export function serializeIndex(index: SearchIndex): ArrayBuffer {
-  const entries = Object.entries(index.arrays) as [
-    keyof IndexArrays,
-    IndexArrays[keyof IndexArrays],
-  ][];
+  const entries = (
+    Object.entries(index.arrays) as [keyof IndexArrays, IndexArrays[keyof IndexArrays]][]
+  ).filter((e): e is [keyof IndexArrays, NonNullable<IndexArrays[keyof IndexArrays]>] => !!e[1]);
   const layout: { name: string; type: ArrayTypeName; offset: number; length: number }[] = [];
   let offset = 0;
   for (const [name, arr] of entries) {
