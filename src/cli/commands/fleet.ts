@@ -1,9 +1,18 @@
 // `gongkai fleet serve --dir <status-dir>` receives the status reports kiosks
 // POST to `sync.statusUrl` (one JSON file per kiosk, written atomically);
 // `gongkai fleet report <status-dir>` prints which kiosks run which version,
-// their last error, and which have gone silent.
+// their last error, and which have gone silent. The proof-of-display entries
+// in the reports are appended, each once, to `<kioskId>.proof.jsonl`.
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -25,6 +34,82 @@ export interface StoredFleetReport {
   };
 }
 
+/** One proof-of-display line as a kiosk reports it (src/display/proof.ts `ProofEntry`). */
+interface ProofLine {
+  shownAt: number;
+  screenId?: unknown;
+  id?: unknown;
+  page?: unknown;
+}
+
+const proofKey = (e: ProofLine) =>
+  `${e.shownAt}|${String(e.screenId)}|${String(e.id)}|${String(e.page)}`;
+
+/**
+ * Keeps each kiosk's proof-of-display history. Every report carries the
+ * kiosk's newest entries (a lost POST loses nothing), so reports overlap:
+ * only entries newer than the last one kept are appended.
+ */
+export class ProofArchive {
+  /** Per kiosk: the newest shownAt kept and the keys of the entries kept at that instant. */
+  private readonly last = new Map<string, { at: number; keys: Set<string> }>();
+
+  constructor(private readonly dir: string) {}
+
+  file(kioskId: string): string {
+    return join(this.dir, `${kioskId}.proof.jsonl`);
+  }
+
+  /** Appends the entries of `proof` not kept yet; returns how many. */
+  add(kioskId: string, proof: unknown): number {
+    if (!Array.isArray(proof)) return 0;
+    const mark = this.last.get(kioskId) ?? this.load(kioskId);
+    const fresh = proof
+      .filter(
+        (e): e is ProofLine =>
+          typeof e === 'object' &&
+          e !== null &&
+          typeof (e as ProofLine).shownAt === 'number' &&
+          Number.isFinite((e as ProofLine).shownAt),
+      )
+      .filter((e) => e.shownAt > mark.at || (e.shownAt === mark.at && !mark.keys.has(proofKey(e))))
+      .sort((a, b) => a.shownAt - b.shownAt);
+    if (!fresh.length) return 0;
+    appendFileSync(this.file(kioskId), fresh.map((e) => JSON.stringify(e) + '\n').join(''));
+    for (const e of fresh) {
+      if (e.shownAt > mark.at) {
+        mark.at = e.shownAt;
+        mark.keys = new Set();
+      }
+      mark.keys.add(proofKey(e));
+    }
+    this.last.set(kioskId, mark);
+    return fresh.length;
+  }
+
+  /** The mark from the kiosk's file, after a restart of the receiver. */
+  private load(kioskId: string): { at: number; keys: Set<string> } {
+    const mark = { at: -Infinity, keys: new Set<string>() };
+    const file = this.file(kioskId);
+    if (!existsSync(file)) return mark;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const e = JSON.parse(line) as ProofLine;
+        if (typeof e.shownAt !== 'number') continue;
+        if (e.shownAt > mark.at) {
+          mark.at = e.shownAt;
+          mark.keys = new Set();
+        }
+        if (e.shownAt === mark.at) mark.keys.add(proofKey(e));
+      } catch {
+        // A line cut by a crash of the receiver: the entries after it still count.
+      }
+    }
+    return mark;
+  }
+}
+
 /** Starts the receiver; resolves with the server and its URL once listening. */
 export async function startFleetServer(
   dir: string,
@@ -32,6 +117,7 @@ export async function startFleetServer(
   host = '127.0.0.1',
 ): Promise<{ server: Server; url: string }> {
   mkdirSync(dir, { recursive: true });
+  const archive = new ProofArchive(dir);
   const server = createServer((req, res) => {
     if (req.method !== 'POST') {
       res.writeHead(405, { Allow: 'POST' }).end();
@@ -67,6 +153,7 @@ export async function startFleetServer(
       // Write then rename: a reader never sees half a report.
       writeFileSync(tmp, JSON.stringify({ ...body, receivedAt: new Date().toISOString() }));
       renameSync(tmp, file);
+      archive.add(id, body.proof);
       res.writeHead(204).end();
     });
   });
