@@ -160,3 +160,99 @@ export class LockdownController implements ReactiveController {
     ['keydown', this._onKey as EventListener],
   ];
 }
+
+/** How long after content shows the start-up search index is readied when no visitor asks first. */
+export const INDEX_DELAY_MS = 4000;
+
+/**
+ * Decides when the search index is readied, and owns the timer and idle
+ * callback that wait for it (both cancelled on disconnect). Building or
+ * reading the index (and the Simplified/Traditional tables its normalisation
+ * loads) is a few hundred milliseconds of work that would delay the first
+ * notice, so the start-up index waits `delayMs` after the content shows and
+ * then for an idle moment; a visitor starting a session readies it at once,
+ * and so does every later version (a bundle switch on a running kiosk: issue
+ * #7 wants the index ready within 2 s of a switch).
+ */
+export class IndexScheduleController<T> implements ReactiveController {
+  private _job: (() => Promise<T>) | null = null;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _idle: number | null = null;
+  private _started = false;
+  /** Number of the latest job run: an older one finishing later is not delivered. */
+  private _seq = 0;
+
+  /**
+   * `onReady` receives each readied index unless a newer job was scheduled
+   * or run meanwhile (its result follows); `onError` receives failures.
+   */
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly onReady: (value: T) => void,
+    private readonly onError: (err: unknown) => void,
+    private readonly delayMs = INDEX_DELAY_MS,
+  ) {
+    host.addController(this);
+  }
+
+  /** Whether a job is waiting for its moment. */
+  get pending(): boolean {
+    return this._job !== null;
+  }
+
+  /**
+   * Schedules `job` (replacing one still waiting): at once when `now` (a
+   * visitor is here) or when an index was readied before; else after the
+   * start-up delay, when idle.
+   */
+  schedule(job: () => Promise<T>, now: boolean): void {
+    this._job = job;
+    if (now || this._started) {
+      this.run();
+      return;
+    }
+    if (this._timer !== null || this._idle !== null) return;
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      if (typeof requestIdleCallback === 'function') {
+        this._idle = requestIdleCallback(
+          () => {
+            this._idle = null;
+            this.run();
+          },
+          { timeout: 2000 },
+        );
+      } else this.run();
+    }, this.delayMs);
+  }
+
+  /** Runs the waiting job now, if any (a visitor started a session). */
+  run(): void {
+    const job = this._job;
+    if (!job) return;
+    this._job = null;
+    this._started = true;
+    this._cancel();
+    const seq = ++this._seq;
+    job().then((value) => {
+      // A newer version scheduled or run meanwhile wins: a slow older build must not
+      // replace its index.
+      if (!this._job && seq === this._seq) this.onReady(value);
+    }, this.onError);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this._cancel();
+  }
+
+  private _cancel(): void {
+    if (this._timer !== null) clearTimeout(this._timer);
+    this._timer = null;
+    if (this._idle !== null && typeof cancelIdleCallback === 'function') {
+      cancelIdleCallback(this._idle);
+    }
+    this._idle = null;
+  }
+}

@@ -17,7 +17,12 @@ import { initialStatus, reportStoreFailures, type SyncStatus } from '../sync/sta
 import { describeDuration, TrustedClock } from '../sync/time.ts';
 import { ingestFromUrl } from '../sync/bench.ts';
 import { ClockController } from '../display/clock.ts';
-import { AdminGestureController, LockdownController, SyncController } from './controllers.ts';
+import {
+  AdminGestureController,
+  IndexScheduleController,
+  LockdownController,
+  SyncController,
+} from './controllers.ts';
 import type { StatusMessage } from '../components/gk-status-banner.ts';
 import type { AdminCounts, AdminExportKind, AdminStatusRow } from '../components/gk-admin-panel.ts';
 import type { ItemOpenEvent, SearchDoneEvent } from '../components/gk-kiosk.ts';
@@ -39,9 +44,6 @@ import {
 } from '../display/session.ts';
 import type { SearchHit } from '../components/gk-search-view.ts';
 import { loadBundleExtras, prepareSearch } from './content.ts';
-
-/** How long after content shows the search index is readied when no visitor asks first. */
-const INDEX_DELAY_MS = 4000;
 
 /**
  * The kiosk shell: the only element that talks to services (configuration,
@@ -146,11 +148,15 @@ export class GkApp extends LitElement {
   /** Why the database is unusable right now (closed by the browser, cannot open); null when fine. */
   @state() private _storeLost: string | null = null;
   private _storeRetry: ReturnType<typeof setTimeout> | null = null;
-  /** The search index still to ready (see `_scheduleIndex`), and the timer that will. */
-  private _indexJob: (() => Promise<SearchIndex>) | null = null;
-  private _indexTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Whether a search index has been readied since the page started. */
-  private _indexStarted = false;
+  /** When the search index is readied (start-up delay, first visitor, bundle switch). */
+  private readonly _indexing = new IndexScheduleController<SearchIndex>(
+    this,
+    (index) => {
+      this._index = index;
+    },
+    // Without an index the kiosk still browses and rotates; search says it found nothing.
+    (err: unknown) => console.error('[gongkai] search index failed:', err),
+  );
   private _storeAttempts = 0;
   /** trustedNow that a wall clock set back during the run cannot pull back (issue #11). */
   private readonly _time = new TrustedClock();
@@ -172,8 +178,6 @@ export class GkApp extends LitElement {
     super.disconnectedCallback();
     if (this._storeRetry !== null) clearTimeout(this._storeRetry);
     this._storeRetry = null;
-    if (this._indexTimer !== null) clearTimeout(this._indexTimer);
-    this._indexTimer = null;
     this._store?.close();
     this._store = null;
   }
@@ -400,49 +404,12 @@ export class GkApp extends LitElement {
   private _onSessionStart(): void {
     this._visitorActive = true;
     // A visitor is here: the search index is needed now, not after the start-up delay.
-    this._runIndexJob();
+    this._indexing.run();
   }
 
-  /**
-   * Readies the search index later: building or reading it (and the
-   * Simplified/Traditional tables its normalisation loads) is a few hundred
-   * milliseconds of main-thread work that would delay the first notice and
-   * block the screen while it appears. It runs a few seconds after the
-   * content shows, when idle, or at once when a visitor starts a session; later
-   * versions (bundle switches) are readied at once.
-   */
+  /** Readies the search index when {@link IndexScheduleController} decides (at once if a visitor is here). */
   private _scheduleIndex(job: () => Promise<SearchIndex>): void {
-    this._indexJob = job;
-    // Only the start-up index waits: after a bundle switch on a running kiosk
-    // the new index is readied at once (issue #7: ready within 2 s of a switch).
-    if (this._visitorActive || this._indexStarted) {
-      this._runIndexJob();
-      return;
-    }
-    if (this._indexTimer !== null) return;
-    this._indexTimer = setTimeout(() => {
-      this._indexTimer = null;
-      if (typeof requestIdleCallback === 'function') {
-        requestIdleCallback(() => this._runIndexJob(), { timeout: 2000 });
-      } else this._runIndexJob();
-    }, INDEX_DELAY_MS);
-  }
-
-  private _runIndexJob(): void {
-    const job = this._indexJob;
-    if (!job) return;
-    this._indexJob = null;
-    this._indexStarted = true;
-    if (this._indexTimer !== null) clearTimeout(this._indexTimer);
-    this._indexTimer = null;
-    job().then(
-      (index) => {
-        // A newer version scheduled meanwhile wins (its job runs next).
-        if (!this._indexJob) this._index = index;
-      },
-      // Without an index the kiosk still browses and rotates; search says it found nothing.
-      (err: unknown) => console.error('[gongkai] search index failed:', err),
-    );
+    this._indexing.schedule(job, this._visitorActive);
   }
 
   /** The visitor is gone: wipe what the browser kept (components may not touch storage). */
