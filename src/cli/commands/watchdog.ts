@@ -372,15 +372,17 @@ export class Watchdog {
       );
       this.storeActedAt = Date.now();
       try {
+        // Off the kiosk page first, so none of its own retries holds the store while it is cleared.
+        await sendOverCdp(wsUrl, 'Page.navigate', { url: 'about:blank' }, 10_000);
         await sendOverCdp(
           wsUrl,
           'Storage.clearDataForOrigin',
           { origin, storageTypes: 'indexeddb' },
-          10_000,
+          30_000,
         );
         this.storeClears++;
         this.restartedForStore = false;
-        await sendOverCdp(wsUrl, 'Page.reload', {}, 10_000);
+        await sendOverCdp(wsUrl, 'Page.navigate', { url: o.url }, 10_000);
       } catch (e) {
         this.log(`[watchdog] clearing the store failed: ${e instanceof Error ? e.message : e}`);
       }
