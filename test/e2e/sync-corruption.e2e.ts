@@ -41,7 +41,7 @@ const CORRUPTION: ReliabilityCase = {
   id: 'db-corruption',
   title: 'Corrupted database and blocked upgrade',
   failures: 'recoveries that failed',
-  how: 'test/e2e/sync-corruption.e2e.ts: the LevelDB files of a stopped Chromium profile are garbled, truncated, flipped or partly deleted, then the kiosk is relaunched on it; and an old app instance holds the database open on schema 1 while the kiosk upgrades. A trial fails unless the screen names the problem meanwhile (never blank) and shows every item again.',
+  how: 'test/e2e/sync-corruption.e2e.ts: the LevelDB files of a stopped Chromium profile are garbled, truncated, flipped or partly deleted, then the kiosk is relaunched on it (a store Chromium can neither open nor delete, under the real gongkai watchdog, which clears it); and an old app instance holds the database open on schema 1 while the kiosk upgrades. A trial fails unless the screen names the problem meanwhile (never blank) and shows every item again.',
 };
 
 /** Kinds of damage, done to every file of the origin's LevelDB store but LOCK. */
