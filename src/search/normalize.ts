@@ -9,7 +9,7 @@
  * the `t2cn` preset, which also pulls in Japanese and "phrase" dictionaries the
  * kiosk does not need.
  */
-import { ConverterFactory } from 'opencc-js/core';
+import { Trie } from 'opencc-js/core';
 import HKVariantsRevPhrases from 'opencc-js/dict/HKVariantsRevPhrases';
 import HKVariantsRev from 'opencc-js/dict/HKVariantsRev';
 import TWVariantsRevPhrases from 'opencc-js/dict/TWVariantsRevPhrases';
@@ -17,15 +17,90 @@ import TWVariantsRev from 'opencc-js/dict/TWVariantsRev';
 import TSPhrases from 'opencc-js/dict/TSPhrases';
 import TSCharacters from 'opencc-js/dict/TSCharacters';
 
-let t2sConverter: ((text: string) => string) | null = null;
+/**
+ * One stage of the conversion: OpenCC's trie of a dictionary group, plus the
+ * code points that start any of its keys. A position whose character starts
+ * no key cannot match, so it is skipped without a trie lookup: most
+ * characters of a (mostly Simplified) text are skipped that way.
+ */
+interface Stage {
+  trie: Trie;
+  /** Per BMP code point: 1 if some key starts with it. */
+  starts: Uint8Array;
+  astralStarts: Set<number>;
+}
 
-/** Traditional (incl. Hong Kong 衞/枱 and Taiwan variants) → Simplified. Built on first use (~20 ms). */
+/** The same dictionary group, in the same order, as `ConverterFactory(...)` would load. */
+function stage(dicts: readonly string[]): Stage {
+  const trie = new Trie();
+  trie.loadDictGroup(dicts);
+  const starts = new Uint8Array(0x10000);
+  const astralStarts = new Set<number>();
+  for (const dict of dicts) {
+    for (const entry of dict.split('|')) {
+      const cp = entry.codePointAt(0);
+      if (cp === undefined) continue;
+      if (cp < 0x10000) starts[cp] = 1;
+      else astralStarts.add(cp);
+    }
+  }
+  return { trie, starts, astralStarts };
+}
+
+/** Ideographic description characters: OpenCC keeps a whole description sequence unmatched. */
+const IDS = /[\u2ff0-\u2fff]/;
+
+/**
+ * `stage.trie.convert(text)` (longest match at each position, left to
+ * right), with the positions that start no key skipped in bulk.
+ */
+function convertStage(st: Stage, text: string): string {
+  // The rare text with an ideographic description sequence: OpenCC's own loop, which skips it.
+  if (IDS.test(text)) return st.trie.convert(text);
+  const { starts, astralStarts, trie } = st;
+  const n = text.length;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < n;) {
+    let cp = text.charCodeAt(i);
+    let w = 1;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+        w = 2;
+      }
+    }
+    if (cp < 0x10000 ? starts[cp] === 1 : astralStarts.has(cp)) {
+      const m = trie.matchPrefix(text, i);
+      if (m) {
+        out += text.slice(from, i) + m.value;
+        i = m.end;
+        from = i;
+        continue;
+      }
+    }
+    i += w;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+let t2sStages: Stage[] | null = null;
+
+/**
+ * Traditional (incl. Hong Kong 衞/枱 and Taiwan variants) → Simplified: what
+ * `ConverterFactory([HK and TW variant reversals], [TSPhrases, TSCharacters])`
+ * gives (test/search/normalize.test.ts checks it), faster on long texts.
+ * Built on first use (~20 ms).
+ */
 export function toSimplified(text: string): string {
-  t2sConverter ??= ConverterFactory(
-    [HKVariantsRevPhrases, HKVariantsRev, TWVariantsRevPhrases, TWVariantsRev],
-    [TSPhrases, TSCharacters],
-  );
-  return t2sConverter(text);
+  t2sStages ??= [
+    stage([HKVariantsRevPhrases, HKVariantsRev, TWVariantsRevPhrases, TWVariantsRev]),
+    stage([TSPhrases, TSCharacters]),
+  ];
+  let out = text;
+  for (const st of t2sStages) out = convertStage(st, out);
+  return out;
 }
 
 /** NFKC, lower case, Simplified: the character folding every search text goes through. */
