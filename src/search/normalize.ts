@@ -25,9 +25,21 @@ import TSCharacters from 'opencc-js/dict/TSCharacters';
  */
 interface Stage {
   trie: Trie;
-  /** Per BMP code point: 1 if some key starts with it. */
+  /** Per BMP code point: 1 if some key starts with it, 2 if it is also a whole key. */
   starts: Uint8Array;
   astralStarts: Set<number>;
+  /**
+   * The first two code points of every longer key, hashed ({@link pairSlot}):
+   * a common character starts some phrase, but rarely the phrase that
+   * follows it here. A collision only costs a trie walk that finds nothing.
+   */
+  pairs: Uint8Array;
+}
+
+const PAIR_SLOTS = 1 << 16;
+/** Slot of a pair of code points in {@link Stage.pairs}. */
+function pairSlot(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 16;
 }
 
 /** The same dictionary group, in the same order, as `ConverterFactory(...)` would load. */
@@ -36,15 +48,21 @@ function stage(dicts: readonly string[]): Stage {
   trie.loadDictGroup(dicts);
   const starts = new Uint8Array(0x10000);
   const astralStarts = new Set<number>();
+  const pairs = new Uint8Array(PAIR_SLOTS);
   for (const dict of dicts) {
     for (const entry of dict.split('|')) {
-      const cp = entry.codePointAt(0);
-      if (cp === undefined) continue;
-      if (cp < 0x10000) starts[cp] = 1;
-      else astralStarts.add(cp);
+      const key = Array.from(entry.split(' ')[0] ?? '', (c) => c.codePointAt(0) ?? 0);
+      if (key.length === 0) continue;
+      const cp = key[0];
+      if (cp >= 0x10000) astralStarts.add(cp);
+      else if (key.length === 1) starts[cp] = 2;
+      else {
+        starts[cp] ||= 1;
+        pairs[pairSlot(cp, key[1])] = 1;
+      }
     }
   }
-  return { trie, starts, astralStarts };
+  return { trie, starts, astralStarts, pairs };
 }
 
 /** Ideographic description characters: OpenCC keeps a whole description sequence unmatched. */
@@ -57,7 +75,7 @@ const IDS = /[\u2ff0-\u2fff]/;
 function convertStage(st: Stage, text: string): string {
   // The rare text with an ideographic description sequence: OpenCC's own loop, which skips it.
   if (IDS.test(text)) return st.trie.convert(text);
-  const { starts, astralStarts, trie } = st;
+  const { starts, astralStarts, pairs, trie } = st;
   const n = text.length;
   let out = '';
   let from = 0;
@@ -71,7 +89,13 @@ function convertStage(st: Stage, text: string): string {
         w = 2;
       }
     }
-    if (cp < 0x10000 ? starts[cp] === 1 : astralStarts.has(cp)) {
+    const start = cp < 0x10000 ? starts[cp] : astralStarts.has(cp) ? 2 : 0;
+    // Starts only longer keys: worth a trie walk only if the next character continues one.
+    if (start === 1 && pairs[pairSlot(cp, text.codePointAt(i + w) ?? 0)] === 0) {
+      i += w;
+      continue;
+    }
+    if (start !== 0) {
       const m = trie.matchPrefix(text, i);
       if (m) {
         out += text.slice(from, i) + m.value;
