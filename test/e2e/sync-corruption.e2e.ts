@@ -145,7 +145,7 @@ describe('a corrupted IndexedDB store', () => {
       }
 
       // Slow bundle answers keep the re-sync status on screen long enough to see.
-      server.faults = { delayMs: { match: () => true, ms: 1500 } };
+      server.faults = { delayMs: { match: () => true, ms: 1000 } };
       const port = await freePort();
       const t0 = Date.now();
       dog = new Watchdog(
@@ -169,9 +169,20 @@ describe('a corrupted IndexedDB store', () => {
       let browser: Awaited<ReturnType<typeof pw.connectOverCDP>> | null = null;
       const started = Date.now();
       let count = 0;
+      let connectedAt = 0;
       while (Date.now() - started < 150_000) {
         try {
-          browser ??= await pw.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 5000 });
+          // After the clear, a fresh connection every few seconds: one made before
+          // the watchdog navigated the page (about:blank, then back) was seen to
+          // keep answering from the old document.
+          if (browser && dog.storeClears > 0 && Date.now() - connectedAt > 3000) {
+            await browser.close().catch(() => undefined);
+            browser = null;
+          }
+          if (!browser) {
+            browser = await pw.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 5000 });
+            connectedAt = Date.now();
+          }
           const page = browser
             .contexts()
             .flatMap((c) => c.pages())
@@ -190,7 +201,10 @@ describe('a corrupted IndexedDB store', () => {
         await new Promise((r) => setTimeout(r, 300));
       }
       await browser?.close().catch(() => undefined);
-      const context = `after ${((Date.now() - t0) / 1000).toFixed(1)} s, watchdog log:\n${log.join('\n')}\nbanners: ${[...new Set(samples.map((x) => x.banner))].join(' | ')}`;
+      const targets = await fetch(`http://127.0.0.1:${port}/json/list`)
+        .then((r) => r.text())
+        .catch((e: unknown) => String(e));
+      const context = `after ${((Date.now() - t0) / 1000).toFixed(1)} s, targets ${targets}, watchdog log:\n${log.join('\n')}\nbanners: ${[...new Set(samples.map((x) => x.banner))].join(' | ')}`;
       expect(count, context).toBe(items.length);
       expect(dog.storeClears, context).toBe(1);
       // It tried a restart first, and only then cleared the store.
