@@ -547,14 +547,17 @@ export class Store {
 
 /**
  * A full disk aborts a Chromium transaction with UnknownError "IO error …
- * FILE_ERROR_NO_SPACE" (measured in Chromium 156 on a full tmpfs), not with
- * QuotaExceededError: callers see both as QuotaExceededError.
+ * FILE_ERROR_NO_SPACE" when it hits LevelDB, and with DataError "Failed to
+ * write blobs (IOError)" when it hits a chunk written beside it as a blob
+ * (both measured in Chromium 156 on a full tmpfs), not with
+ * QuotaExceededError: callers see all of them as QuotaExceededError. A blob
+ * write has no other I/O failure a kiosk meets in practice.
  */
 function storageFailure(err: unknown): unknown {
   if (
     err instanceof DOMException &&
     err.name !== 'QuotaExceededError' &&
-    /NO_SPACE|No space left|disk (is )?full/i.test(err.message)
+    /NO_SPACE|No space left|disk (is )?full|Failed to write blobs/i.test(err.message)
   ) {
     return new DOMException(err.message, 'QuotaExceededError');
   }
