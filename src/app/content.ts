@@ -103,7 +103,9 @@ async function buildInWorker(
 
 /**
  * The search index of the active version: the persisted one when it was built
- * from the same version, else built afresh (in a worker) and persisted.
+ * from the same version, else built afresh (in a worker) and persisted. After
+ * a switch the new index is returned as soon as it is built; writing it (tens
+ * of MB for 10,000 items) to IndexedDB goes on in the background.
  */
 export async function prepareSearch(
   store: Store,
@@ -112,7 +114,11 @@ export async function prepareSearch(
   extras: BundleExtras,
 ): Promise<SearchIndex> {
   const sourceKey = `${record.bundleId}@${record.version}`;
-  const saved = await store.getMeta('searchIndex');
+  // The key alone first: reading the whole stored index of the previous version
+  // just to find it is stale cost as much as building a new one.
+  const savedKey = await store.getMeta('searchIndexKey');
+  const saved =
+    savedKey === undefined || savedKey === sourceKey ? await store.getMeta('searchIndex') : null;
   if (saved?.sourceKey === sourceKey) {
     try {
       return deserializeIndex(saved.buffer.slice(0));
@@ -143,6 +149,15 @@ export async function prepareSearch(
     }
   }
   buffer ??= serializeIndex(buildIndex(docs, options));
-  await store.setMeta('searchIndex', { sourceKey, buffer: buffer.slice(0) });
+  // The index first, then its key: a crash in between leaves a key that does not
+  // match the active version, so the index is rebuilt, never a wrong one used.
+  const copy = buffer.slice(0);
+  void store
+    .setMeta('searchIndex', { sourceKey, buffer: copy })
+    .then(() => store.setMeta('searchIndexKey', sourceKey))
+    .catch((err: unknown) => {
+      // Only costs a rebuild at the next start.
+      console.warn('[gongkai] could not keep the search index:', err);
+    });
   return deserializeIndex(buffer);
 }

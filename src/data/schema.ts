@@ -100,6 +100,8 @@ export interface MetaValues {
   alerts: { sequence: number; issuedAt: string; alerts: unknown[] };
   /** The serialised search index of one version, so a restart does not rebuild it. */
   searchIndex: { sourceKey: string; buffer: ArrayBuffer };
+  /** `searchIndex`'s sourceKey on its own, so a stale index is recognised without reading it. */
+  searchIndexKey: string;
 }
 
 /** What an anonymous count counts (src/data/stats.ts). */

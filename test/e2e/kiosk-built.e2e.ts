@@ -84,7 +84,7 @@ function indexedDbText(page: Page): Promise<{ names: string[]; text: string }> {
       'gongkai/chunkIndex',
       'gongkai/stats',
     ]);
-    const allowedKeys = new Set(['gongkai/meta/searchIndex']);
+    const allowedKeys = new Set(['gongkai/meta/searchIndex', 'gongkai/meta/searchIndexKey']);
     const toText = (v: unknown): string => {
       if (v instanceof ArrayBuffer) return new TextDecoder().decode(v);
       if (ArrayBuffer.isView(v))
