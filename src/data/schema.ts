@@ -42,9 +42,10 @@ export interface VersionRecord extends Omit<NewVersion, 'objects'> {
 
 /**
  * Objects are stored many to a record: Chromium's IndexedDB pays per record
- * (measured: 12,708 small records took 3.4–10 s to commit, the same bytes in
- * 127 records 0.4–0.8 s, since values over 64 KB are written beside LevelDB as
- * blobs). A chunk holds objects of one kind, so reading the items never
+ * (measured: 12,708 records of ~3 KB took 3.7–12 s to commit, the same bytes
+ * in ~800 records of at most 48 KB 1.7–1.9 s, in one run under load). A chunk
+ * stays under the 64 KiB above which Chromium writes a value as a blob file
+ * (see CHUNK_BYTES in db.ts). A chunk holds objects of one kind, so reading the items never
  * deserialises an attachment. Objects are still stored once by sha256: a new
  * version points into the chunks of older ones for the objects it shares.
  */

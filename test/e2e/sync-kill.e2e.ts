@@ -50,6 +50,8 @@ const CONTROL_TRIALS = Number(process.env.KILL_CONTROL_TRIALS ?? 1);
  * the other lane, which is no easier for the store.
  */
 const LANES = Math.max(1, Number(process.env.KILL_LANES ?? 1));
+// For investigating a failure: KILL_AIM=load kills only before the ingest
+// starts; KILL_KEEP=<path> copies each violating profile to <path>-<trial>.
 const ITEMS = 10_000;
 /** ~0.6 KB items keep the 10,000-item bundle at ~7 MB, so 10 trials fit in npm test's budget. */
 const BODY_CHARS = Number(process.env.KILL_BODY_CHARS ?? 150);
@@ -312,7 +314,7 @@ describe('browser killed mid-commit', () => {
       .catch(() => undefined);
     // Most kills aim at the switch transaction (a random moment within 115% of
     // its calibrated duration, so some land just after it); the rest anywhere.
-    const aimAtCommit = i % 3 !== 2;
+    const aimAtCommit = process.env.KILL_AIM === 'load' ? false : i % 3 !== 2;
     let delay: number;
     if (mode === 'split') {
       // The control is killed inside its unsafe window, so it must show the fault every time.
@@ -324,7 +326,7 @@ describe('browser killed mid-commit', () => {
       while (!phaseAt.has('commit') && !phaseAt.has('done') && Date.now() < until) await sleep(2);
       delay = Math.random() * commitMs * 1.15;
     } else {
-      delay = Math.random() * ingestMs;
+      delay = Math.random() * (process.env.KILL_AIM === 'load' ? 600 : ingestMs);
     }
     await sleep(delay);
     const hit = phase;
@@ -338,6 +340,8 @@ describe('browser killed mid-commit', () => {
       reusable.set(lane, { dir, proc: again.proc, browser: again.browser, page: checkPage });
     } else {
       await stop(again.proc, again.browser, 'SIGTERM');
+      if (broken && process.env.KILL_KEEP)
+        cpSync(dir, `${process.env.KILL_KEEP}-${i}`, { recursive: true });
       rmSync(dir, { recursive: true, force: true });
     }
     const row = {
