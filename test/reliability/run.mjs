@@ -4,6 +4,8 @@
 //
 //   node test/reliability/run.mjs [--resume] [--redo a,b] [--only a,b] [--no-build] [--list] [--budget-min 45]
 //
+// Filters (a, b) match part of a group's name, or its whole name when followed by `$`.
+//
 // - Each group runs with RELIABILITY_FULL=1, the run id in RELIABILITY_RUN and
 //   its own RELIABILITY_OUT (test-output/reliability/<run>/<group>/), so a
 //   group that is re-run after an interruption replaces its own lines and
@@ -159,6 +161,10 @@ function runGroup(cmd, env, limitS) {
   });
 }
 
+/** A group filter: part of a group's name, or its whole name followed by `$`. */
+const matches = (name, filter) =>
+  filter.endsWith('$') ? name === filter.slice(0, -1) : filter !== '' && name.includes(filter);
+
 async function main() {
   const groups = discoverGroups();
   if (flag('--list')) {
@@ -175,11 +181,11 @@ async function main() {
   // Keep the state's group list in discovery order; new groups (new files) join a resumed run.
   const known = new Map(state.groups.map((g) => [g.name, g]));
   state.groups = groups.map((g) => known.get(g.name) ?? { name: g.name, status: 'pending' });
-  const selected = groups.filter((g) => !only || only.some((o) => g.name.includes(o)));
+  const selected = groups.filter((g) => !only || only.some((o) => matches(g.name, o)));
   // `--redo a,b` runs those groups of a resumed run again (after a fix), replacing their lines.
   const redo = opt('--redo')?.split(',');
   for (const st of state.groups) {
-    if (redo?.some((r) => st.name.includes(r))) {
+    if (redo?.some((r) => matches(st.name, r))) {
       // Its earlier time no longer counts against the budget: its lines are replaced.
       st.status = 'pending';
       delete st.seconds;
