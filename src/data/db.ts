@@ -203,8 +203,15 @@ export class StoreCorruptError extends Error {
 export async function openStore(hooks: OpenHooks = {}, name = DB_NAME): Promise<Store> {
   // `blocking` can fire only after open resolves; the holder lets it reach the connection.
   const holder: { db?: IDBPDatabase<GongkaiDB> } = {};
+  let dataLoss: string | null = null;
   const db = await openDB<GongkaiDB>(name, DB_VERSION, {
-    upgrade(database, oldVersion, _newVersion, transaction) {
+    upgrade(database, oldVersion, _newVersion, transaction, event) {
+      // Chromium tells an open that it found the backing store inconsistent and
+      // recreated it empty (a non-standard field of the upgrade event).
+      const loss = event as IDBVersionChangeEvent & { dataLoss?: string; dataLossMessage?: string };
+      if (loss.dataLoss && loss.dataLoss !== 'none') {
+        dataLoss = `${loss.dataLoss}${loss.dataLossMessage ? `: ${loss.dataLossMessage}` : ''}`;
+      }
       const raw = database as unknown as AnyDB;
       const tx = transaction as unknown as AnyUpgradeTx;
       for (let v = oldVersion; v < UPGRADES.length; v++) UPGRADES[v](raw, tx);
@@ -218,7 +225,7 @@ export async function openStore(hooks: OpenHooks = {}, name = DB_NAME): Promise<
     terminated: () => hooks.onTerminated?.(),
   });
   holder.db = db;
-  return new Store(db, name);
+  return new Store(db, name, dataLoss);
 }
 
 /** Result of {@link openStoreSafely}. */
@@ -299,6 +306,11 @@ export class Store {
     private readonly db: IDBPDatabase<GongkaiDB>,
     /** Name of the database, for deleting it on corruption. */
     readonly name: string,
+    /**
+     * Set when Chromium found the database inconsistent at this open and
+     * recreated it empty (`dataLoss` of the upgrade event, with its message).
+     */
+    readonly dataLoss: string | null = null,
   ) {}
 
   async getMeta<K extends keyof MetaValues>(key: K): Promise<MetaValues[K] | undefined> {

@@ -108,7 +108,12 @@ window.harness = {
     const store = await openStore();
     try {
       const content = await store.loadActive();
-      if (!content) return { ok: false, error: 'nothing stored' };
+      // Chromium says so when it found the store inconsistent and recreated it empty.
+      if (!content)
+        return {
+          ok: false,
+          error: store.dataLoss ? \`nothing stored (Chromium data loss \${store.dataLoss})\` : 'nothing stored',
+        };
       const revised = content.items.filter((f) => f.item.title['zh-Hans'].includes('修订')).length;
       return { ok: true, version: content.record.version, count: content.items.length, revised };
     } catch (e) {
