@@ -87,8 +87,9 @@ const UPGRADES: ((db: AnyDB, tx: AnyUpgradeTx) => void)[] = [
  * larger object gets a chunk of its own). It keeps each chunk's value under
  * Chromium's 64 KiB threshold, above which IndexedDB writes a value as a blob
  * file beside LevelDB: 256 KB chunks committed a 10,000-item version about
- * twice as fast, but 2 of 200 kill trials then found the database wiped after
- * the restart (see docs/sync.md), never seen with values inside LevelDB.
+ * twice as fast, but put every commit through Chromium's blob files and
+ * journals as well as LevelDB, and a full disk then fails differently. Values
+ * inside LevelDB keep one recovery path (see docs/sync.md).
  */
 export const CHUNK_BYTES = 48 * 1024;
 
