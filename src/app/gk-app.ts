@@ -12,6 +12,7 @@ import {
   type Store,
 } from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
+import { restoreLocalCopy } from '../sync/restore.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
 import { initialStatus, reportStoreFailures, type SyncStatus } from '../sync/status.ts';
 import { describeDuration, TrustedClock } from '../sync/time.ts';
@@ -147,6 +148,8 @@ export class GkApp extends LitElement {
   private _store: Store | null = null;
   /** Why the database is unusable right now (closed by the browser, cannot open); null when fine. */
   @state() private _storeLost: string | null = null;
+  /** Version restored at start from the kiosk's own copy after the database lost its content. */
+  @state() private _restored: number | null = null;
   private _storeRetry: ReturnType<typeof setTimeout> | null = null;
   /** When the search index is readied (start-up delay, first visitor, bundle switch). */
   private readonly _indexing = new IndexScheduleController<SearchIndex>(
@@ -446,9 +449,11 @@ export class GkApp extends LitElement {
       messages.push({
         level: 'warning',
         text:
-          s.activeVersion === null
-            ? '本地数据已损坏，已清除，正在重新同步公开信息…'
-            : '本地数据曾损坏，已清除并重新同步。',
+          this._restored !== null
+            ? `本地数据库曾损坏，已从本机保存的已验证副本恢复（版本 ${this._restored}）。`
+            : s.activeVersion === null
+              ? '本地数据已损坏，已清除，正在重新同步公开信息…'
+              : '本地数据曾损坏，已清除并重新同步。',
       });
     }
     if (this._phase === 'starting') messages.push({ level: 'info', text: '正在加载公开信息…' });
@@ -540,6 +545,30 @@ export class GkApp extends LitElement {
     });
   }
 
+  /**
+   * A store without an active version may still have the kiosk's own verified
+   * copy in its pack directory (the database was lost, the files were not):
+   * restore it before anything else, so the screen is not left empty until a
+   * sync. Returns a recovery note when it restored one.
+   */
+  private async _restore(store: Store, config: KioskConfig): Promise<string | null> {
+    const restored = await restoreLocalCopy(store, {
+      trustedKeys: config.trustedKeys.map((k) => ({ id: k.id, jwk: k.jwk, demo: k.demo })),
+      bundleId: config.sync.bundleId,
+      limits: {
+        maxFileBytes: config.sync.maxFileBytes,
+        maxBundleBytes: config.sync.maxBundleBytes,
+      },
+    }).catch((err: unknown) => {
+      console.warn('[gongkai] restoring the local copy failed', err);
+      return null;
+    });
+    if (!restored) return null;
+    this._restored = restored.version;
+    console.info(`[gongkai] restored version ${restored.version} from the local copy`);
+    return `restored version ${restored.version} from the local copy`;
+  }
+
   private async _start(): Promise<void> {
     let opened = false;
     try {
@@ -558,10 +587,11 @@ export class GkApp extends LitElement {
       this._time.observeFloor(await store.getMeta('timeFloor'));
 
       try {
+        recovered = (await this._restore(store, config)) ?? recovered;
         await this._loadContent();
       } catch (err) {
         if (!(err instanceof StoreCorruptError)) throw err;
-        // Listed objects are missing: never show a mix. Start over and re-sync.
+        // Listed objects are missing: never show a mix. Start over: restore or re-sync.
         recovered = err.message;
         console.error('[gongkai] stored content is inconsistent, deleting:', err.message);
         store.close();
@@ -570,6 +600,15 @@ export class GkApp extends LitElement {
         this._store = store;
         await store.setMeta('lastValidConfig', config);
         this._items = [];
+        try {
+          await this._restore(store, config);
+          await this._loadContent();
+        } catch (again) {
+          if (!(again instanceof StoreCorruptError)) throw again;
+          console.error('[gongkai] the restored copy is inconsistent too:', again.message);
+          this._items = [];
+          this._restored = null;
+        }
       }
       this._phase = 'ready';
       this._counts.attach(store.name, config.timeZone, () => this._trustedNow());

@@ -1,13 +1,18 @@
 import { deleteDB, openDB, unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ItemFile } from '../content/bundle.ts';
+import { opfsAvailable, opfsPackDir, PackMissingError, type PackDir } from './packs.ts';
 import {
   DB_NAME,
   DB_VERSION,
   type ChunkInfo,
   type ChunkRef,
   type GongkaiDB,
+  type LearnedKey,
+  type LocalCopySnapshot,
   type MetaValues,
+  type NewObject,
   type NewVersion,
+  type PackLocation,
   type StoredChunk,
   type StoredObject,
   type VersionRecord,
@@ -17,11 +22,14 @@ export type {
   ChunkRef,
   GongkaiDB,
   LearnedKey,
+  LocalCopySnapshot,
   MetaValues,
+  NewObject,
   NewVersion,
   StoredObject,
   VersionRecord,
 } from './schema.ts';
+export { memoryPackDir, opfsPackDir, type PackDir } from './packs.ts';
 export { DB_NAME, DB_VERSION } from './schema.ts';
 
 /** Schema steps see stores of older versions too, so they use the untyped view. */
@@ -99,26 +107,47 @@ interface PackedChunk {
   info: ChunkInfo;
 }
 
+/** A version's objects, staged by {@link Store.stage} and not yet referenced. */
+export interface StagedVersion {
+  readonly chunks: readonly PackedChunk[];
+  /** Files written in the pack directory for it. */
+  readonly names: readonly string[];
+}
+
 /**
  * Packs objects into chunks of one kind each and at most {@link CHUNK_BYTES};
  * a singleton file (an attachment can be megabytes) gets a chunk of its own.
  */
-export function packChunks(objects: readonly StoredObject[], prefix: string): PackedChunk[] {
+export function packChunks(
+  objects: readonly StoredObject[],
+  prefix: string,
+  pack?: string,
+): PackedChunk[] {
   const out: PackedChunk[] = [];
-  const open = new Map<StoredObject['kind'], PackedChunk>();
+  const open = new Map<StoredObject['kind'], PackedChunk & { weight: number }>();
+  // A chunk of a pack holds only where its objects are: about 120 bytes each.
+  const weigh = (o: StoredObject) => (pack ? 120 : o.size);
   for (const o of objects) {
     let c = open.get(o.kind);
-    if (!c || (c.info.count > 0 && c.info.bytes + o.size > CHUNK_BYTES) || o.kind === 'file') {
+    const w = weigh(o);
+    if (!c || (c.info.count > 0 && c.weight + w > CHUNK_BYTES) || (!pack && o.kind === 'file')) {
       const id = `${prefix}.${out.length}`;
-      c = { chunk: { id, objects: [] }, info: { id, kind: o.kind, count: 0, bytes: 0 } };
+      c = {
+        chunk: pack ? { id, objects: [], pack } : { id, objects: [] },
+        info: pack
+          ? { id, kind: o.kind, count: 0, bytes: 0, pack }
+          : { id, kind: o.kind, count: 0, bytes: 0 },
+        weight: 0,
+      };
       out.push(c);
       open.set(o.kind, c);
     }
     c.chunk.objects.push(o);
     c.info.count++;
     c.info.bytes += o.size;
+    c.weight += w;
   }
-  return out;
+  return out.map(({ chunk, info }) => ({ chunk, info }));
 }
 
 /** sha256 → where it is stored, from chunks being written. */
@@ -200,8 +229,26 @@ export class StoreCorruptError extends Error {
   }
 }
 
+/**
+ * Where a database's pack files live: an OPFS directory named after it, or
+ * none where the browser has no OPFS (objects are then stored inline).
+ */
+export function defaultPackDir(name: string): PackDir | null {
+  return opfsAvailable() ? opfsPackDir(`${name}-packs`) : null;
+}
+
+/** Options of {@link openStore}. */
+export interface StoreOptions {
+  /** The pack directory; defaults to {@link defaultPackDir}; null stores objects inline. */
+  packs?: PackDir | null;
+}
+
 /** Opens (and upgrades) the kiosk database. */
-export async function openStore(hooks: OpenHooks = {}, name = DB_NAME): Promise<Store> {
+export async function openStore(
+  hooks: OpenHooks = {},
+  name = DB_NAME,
+  options: StoreOptions = {},
+): Promise<Store> {
   // `blocking` can fire only after open resolves; the holder lets it reach the connection.
   const holder: { db?: IDBPDatabase<GongkaiDB> } = {};
   let dataLoss: string | null = null;
@@ -226,7 +273,17 @@ export async function openStore(hooks: OpenHooks = {}, name = DB_NAME): Promise<
     terminated: () => hooks.onTerminated?.(),
   });
   holder.db = db;
-  return new Store(db, name, dataLoss);
+  let packs = options.packs === undefined ? defaultPackDir(name) : options.packs;
+  if (packs) {
+    try {
+      await packs.list();
+    } catch (err) {
+      // No usable OPFS (an insecure origin, a browser policy): objects go inline.
+      console.warn('[gongkai] pack directory unusable, storing objects inline', err);
+      packs = null;
+    }
+  }
+  return new Store(db, name, dataLoss, packs);
 }
 
 /** Result of {@link openStoreSafely}. */
@@ -241,13 +298,19 @@ export interface SafeOpen {
  * interrupted upgrade) it is deleted and created again empty, so the kiosk can
  * re-sync instead of crash-looping on a broken store.
  */
-export async function openStoreSafely(hooks: OpenHooks = {}, name = DB_NAME): Promise<SafeOpen> {
+export async function openStoreSafely(
+  hooks: OpenHooks = {},
+  name = DB_NAME,
+  options: StoreOptions = {},
+): Promise<SafeOpen> {
   let store: Store | null = null;
   try {
-    store = await openStore(hooks, name);
+    store = await openStore(hooks, name, options);
     // A store that opens but cannot be read is as broken as one that does not open.
     await store.probe();
-    return { store, recovered: null };
+    // Chromium found the store inconsistent and recreated it empty: say so.
+    const loss = store.dataLoss ? `浏览器发现本地数据库损坏并已重建（${store.dataLoss}）` : null;
+    return { store, recovered: loss };
   } catch (err) {
     store?.close();
     if (storageUnavailable(err)) {
@@ -258,8 +321,9 @@ export async function openStoreSafely(hooks: OpenHooks = {}, name = DB_NAME): Pr
     }
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     console.error('[gongkai] database unusable, deleting and re-syncing:', reason);
+    // Pack files stay: a verified snapshot among them restores the content (src/sync/restore.ts).
     await deleteDB(name);
-    return { store: await openStore(hooks, name), recovered: reason };
+    return { store: await openStore(hooks, name, options), recovered: reason };
   }
 }
 
@@ -299,6 +363,38 @@ export interface ActiveContent {
 export interface CommitExtras {
   learnedKeys?: MetaValues['learnedKeys'];
   timeFloor?: MetaValues['timeFloor'];
+  /**
+   * What a snapshot of the version needs (see {@link LocalCopySnapshot}): the
+   * exact manifest and signature bytes, every path of the listing tree with
+   * its sha256, and the learned keys. Used only with a pack directory.
+   */
+  copy?: {
+    manifest: Uint8Array;
+    signature: Uint8Array;
+    paths: [path: string, sha256: string][];
+    learnedKeys: LearnedKey[];
+  };
+}
+
+/** Order of kinds in a pack file. */
+const KIND_ORDER: Record<StoredObject['kind'], number> = { item: 0, shard: 1, list: 2, file: 3 };
+
+/** The bytes of a new object: as received, else its stored form. */
+function contentBytes(o: NewObject): Uint8Array {
+  if (o.raw) return o.raw;
+  if (o.bytes) return new Uint8Array(o.bytes);
+  return new TextEncoder().encode(JSON.stringify(o.json ?? null));
+}
+
+/** File name of a version's snapshot in the pack directory. */
+function snapshotName(version: number): string {
+  return `v${version}.snap`;
+}
+
+/** The version of a snapshot file name, or null for other files. */
+function snapshotVersion(name: string): number | null {
+  const m = /^v(\d+)\.snap$/.exec(name);
+  return m ? Number(m[1]) : null;
 }
 
 /** The typed storage API. The only code in the app that touches IndexedDB. */
@@ -312,7 +408,12 @@ export class Store {
      * recreated it empty (`dataLoss` of the upgrade event, with its message).
      */
     readonly dataLoss: string | null = null,
+    /** Where objects' bytes go; null: inline in their chunks. */
+    readonly packs: PackDir | null = null,
   ) {}
+
+  /** Pack and snapshot files being written: garbage collection leaves them alone. */
+  private readonly writing = new Set<string>();
 
   async getMeta<K extends keyof MetaValues>(key: K): Promise<MetaValues[K] | undefined> {
     return (await this.db.get('meta', key)) as MetaValues[K] | undefined;
@@ -364,12 +465,22 @@ export class Store {
     const rows = await Promise.all(refs.map((c) => chunks.get(c.id)));
     await tx.done;
     const json = new Map<string, unknown>();
-    rows.forEach((row, i) => {
-      if (!row) {
-        throw new StoreCorruptError(`version ${record.version}: chunk ${refs[i].id} is missing`);
-      }
-      for (const o of row.objects) if (o.json !== undefined) json.set(o.sha256, o.json);
-    });
+    const filled = await Promise.all(
+      rows.map((row, i) => {
+        if (!row) {
+          throw new StoreCorruptError(`version ${record.version}: chunk ${refs[i].id} is missing`);
+        }
+        if (!row.pack) return row.objects;
+        const wanted = new Set(refs[i].objects);
+        return this.fill(
+          row.pack,
+          row.objects.filter((o) => wanted.has(o.sha256)),
+        );
+      }),
+    );
+    for (const objects of filled) {
+      for (const o of objects) if (o.json !== undefined) json.set(o.sha256, o.json);
+    }
     const items: ItemFile[] = [];
     for (const [id, sha] of record.items) {
       const file = json.get(sha);
@@ -398,8 +509,13 @@ export class Store {
    */
   async objectIndex(): Promise<ObjectIndex> {
     const where = recordMap(await this.db.getAll('versions'));
-    // Chunks already read: the objects of one chunk are usually wanted together.
-    const cache = new Map<string, StoredChunk | undefined>();
+    // Chunks already read, by id: the objects of one chunk are usually wanted together.
+    const rows = new Map<
+      string,
+      { pack?: string; objects: Map<string, StoredObject> } | undefined
+    >();
+    // Objects of packs already read.
+    const filled = new Map<string, StoredObject>();
     return {
       size: where.size,
       has: (sha) => where.has(sha),
@@ -408,24 +524,81 @@ export class Store {
         const ids = new Set<string>();
         for (const h of hashes) {
           const id = where.get(h)?.id;
-          if (id !== undefined && !cache.has(id)) ids.add(id);
+          if (id !== undefined && !rows.has(id)) ids.add(id);
         }
         if (ids.size) {
           const tx = this.db.transaction('chunks', 'readonly');
-          const rows = await Promise.all([...ids].map((id) => tx.store.get(id)));
+          const got = await Promise.all([...ids].map((id) => tx.store.get(id)));
           await tx.done;
-          [...ids].forEach((id, i) => cache.set(id, rows[i]));
+          [...ids].forEach((id, i) => {
+            const row = got[i];
+            rows.set(
+              id,
+              row && { pack: row.pack, objects: new Map(row.objects.map((o) => [o.sha256, o])) },
+            );
+          });
         }
-        const wanted = new Set(hashes);
-        for (const h of wanted) {
+        const toFill = new Map<string, StoredObject[]>();
+        for (const h of new Set(hashes)) {
+          const done = filled.get(h);
+          if (done) {
+            map.set(h, done);
+            continue;
+          }
           const id = where.get(h)?.id;
-          const o =
-            id === undefined ? undefined : cache.get(id)?.objects.find((x) => x.sha256 === h);
-          if (o) map.set(h, o);
+          const row = id === undefined ? undefined : rows.get(id);
+          const o = row?.objects.get(h);
+          if (!row || !o) continue;
+          if (!row.pack) {
+            map.set(h, o);
+            continue;
+          }
+          const list = toFill.get(row.pack) ?? [];
+          list.push(o);
+          toFill.set(row.pack, list);
+        }
+        for (const [pack, list] of toFill) {
+          for (const o of await this.fill(pack, list)) {
+            filled.set(o.sha256, o);
+            map.set(o.sha256, o);
+          }
         }
         return map;
       },
     };
+  }
+
+  /**
+   * The content of objects stored in a pack file: JSON parsed for shards and
+   * items, bytes for the rest. A pack file that is gone or short, or JSON
+   * that does not parse, is a {@link StoreCorruptError}: the caller re-syncs.
+   */
+  private async fill(pack: string, objects: readonly StoredObject[]): Promise<StoredObject[]> {
+    if (!this.packs) {
+      throw new StoreCorruptError(`objects live in pack ${pack}, but no pack directory is open`);
+    }
+    let bytes: Uint8Array[];
+    try {
+      bytes = await this.packs.read(
+        pack,
+        objects.map((o) => [o.at ?? 0, o.size] as const),
+      );
+    } catch (err) {
+      const why =
+        err instanceof PackMissingError ? err.message : `pack file ${pack}: ${String(err)}`;
+      throw new StoreCorruptError(why);
+    }
+    const utf8 = new TextDecoder();
+    return objects.map((o, i) => {
+      const rest = { sha256: o.sha256, size: o.size, kind: o.kind };
+      if (o.kind !== 'shard' && o.kind !== 'item')
+        return { ...rest, bytes: bytes[i].slice().buffer };
+      try {
+        return { ...rest, json: JSON.parse(utf8.decode(bytes[i])) as unknown };
+      } catch {
+        throw new StoreCorruptError(`pack file ${pack}: object ${o.sha256} is not valid JSON`);
+      }
+    });
   }
 
   /** Stored objects by sha256 (missing ones are left out). */
@@ -443,10 +616,160 @@ export class Store {
    */
   async commitVersion(
     version: NewVersion,
-    objects: readonly StoredObject[],
+    objects: readonly NewObject[],
     extras: CommitExtras = {},
   ): Promise<void> {
-    const packed = packChunks(objects, `v${version.version}`);
+    await this.commitStaged(version, await this.stage(version, objects, extras), extras);
+  }
+
+  /**
+   * The first half of {@link commitVersion}: with a pack directory, writes the
+   * new objects' bytes as one pack file (and the version's snapshot); without
+   * one, only arranges them in chunks. Nothing points at what it writes until
+   * {@link commitStaged}; garbage collection removes it if that never comes.
+   */
+  async stage(
+    version: NewVersion,
+    objects: readonly NewObject[],
+    extras: CommitExtras = {},
+  ): Promise<StagedVersion> {
+    if (this.packs) return this.writePack(version, objects, extras);
+    const inline = objects.map(({ raw: _raw, ...o }) => o);
+    return { chunks: packChunks(inline, `v${version.version}`), names: [] };
+  }
+
+  /**
+   * The second half of {@link commitVersion}: the staged chunks, the version
+   * record and the switch in ONE strict-durability transaction.
+   */
+  async commitStaged(
+    version: NewVersion,
+    staged: StagedVersion,
+    extras: CommitExtras = {},
+  ): Promise<void> {
+    try {
+      await this.commitRecords(version, staged.chunks, extras);
+    } catch (err) {
+      // Never referenced: the files go (garbage collection would take them too).
+      for (const name of staged.names) await this.packs?.remove(name).catch(() => undefined);
+      throw err;
+    } finally {
+      for (const name of staged.names) this.writing.delete(name);
+    }
+  }
+
+  /**
+   * Writes the bytes of a version's new objects as one pack file, and the
+   * version's snapshot beside it when `extras.copy` is given and every object
+   * of the version is in a pack file. Before the transaction, so that it only
+   * records where the bytes are.
+   */
+  private async writePack(
+    version: NewVersion,
+    objects: readonly NewObject[],
+    extras: CommitExtras,
+  ): Promise<StagedVersion> {
+    const packs = this.packs as PackDir;
+    const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const name = `p${version.version}-${stamp}.pack`;
+    // Items first and together: the start-up read of every item is then one read.
+    const order = [...objects].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]);
+    const bodies = order.map(contentBytes);
+    const copy = extras.copy;
+    if (copy) bodies.push(copy.manifest, copy.signature);
+    const offsets: number[] = [];
+    let total = 0;
+    for (const b of bodies) {
+      offsets.push(total);
+      total += b.length;
+    }
+    const data = new Uint8Array(total);
+    bodies.forEach((b, i) => data.set(b, offsets[i]));
+    const located: StoredObject[] = order.map((o, i) => ({
+      sha256: o.sha256,
+      size: bodies[i].length,
+      kind: o.kind,
+      at: offsets[i],
+    }));
+    let snapshot: LocalCopySnapshot | null = null;
+    if (copy) {
+      const where = new Map<string, PackLocation>(
+        located.map((o) => [o.sha256, [name, o.at ?? 0, o.size]]),
+      );
+      const old = await this.packLocations(version.objects.filter((sha) => !where.has(sha)));
+      for (const [sha, loc] of old) where.set(sha, loc);
+      const n = order.length;
+      if (version.objects.every((sha) => where.has(sha))) {
+        const packNames = [...new Set([...where.values()].map((l) => l[0]))];
+        const index = new Map(packNames.map((p, i) => [p, i]));
+        snapshot = {
+          format: 1,
+          version: version.version,
+          bundleId: version.bundleId,
+          manifest: [name, offsets[n], copy.manifest.length],
+          signature: [name, offsets[n + 1], copy.signature.length],
+          paths: copy.paths,
+          objects: version.objects.map((sha) => {
+            const [p, at, size] = where.get(sha) as PackLocation;
+            return [sha, index.get(p) ?? 0, at, size];
+          }),
+          packs: packNames.includes(name) ? packNames : [...packNames, name],
+          learnedKeys: copy.learnedKeys,
+        };
+      }
+    }
+    const names = [name];
+    this.writing.add(name);
+    try {
+      await packs.write(name, data);
+      if (snapshot) {
+        const snap = snapshotName(version.version);
+        names.push(snap);
+        this.writing.add(snap);
+        await packs.write(snap, new TextEncoder().encode(JSON.stringify(snapshot)));
+      }
+    } catch (err) {
+      for (const n of names) {
+        this.writing.delete(n);
+        await packs.remove(n).catch(() => undefined);
+      }
+      throw storageFailure(err);
+    }
+    return { chunks: packChunks(located, `v${version.version}`, name), names };
+  }
+
+  /** Where the stored objects among `shas` are, for those kept in pack files. */
+  private async packLocations(shas: readonly string[]): Promise<Map<string, PackLocation>> {
+    const out = new Map<string, PackLocation>();
+    if (!shas.length) return out;
+    const where = recordMap(await this.db.getAll('versions'));
+    const ids = new Set<string>();
+    for (const sha of shas) {
+      const id = where.get(sha)?.id;
+      if (id !== undefined) ids.add(id);
+    }
+    const tx = this.db.transaction(['chunks', 'chunkIndex'], 'readonly');
+    // Inline chunks (written without a pack directory) are never read whole just to be skipped.
+    const infos = await Promise.all([...ids].map((id) => tx.objectStore('chunkIndex').get(id)));
+    const packed = infos.filter((i) => i?.pack).map((i) => (i as ChunkInfo).id);
+    const rows = await Promise.all(packed.map((id) => tx.objectStore('chunks').get(id)));
+    await tx.done;
+    const wanted = new Set(shas);
+    for (const row of rows) {
+      if (!row?.pack) continue;
+      for (const o of row.objects) {
+        if (o.at !== undefined && wanted.has(o.sha256)) out.set(o.sha256, [row.pack, o.at, o.size]);
+      }
+    }
+    return out;
+  }
+
+  /** The version's chunks (already packed), its record and the switch, in one transaction. */
+  private async commitRecords(
+    version: NewVersion,
+    packed: readonly PackedChunk[],
+    extras: CommitExtras,
+  ): Promise<void> {
     const tx = this.db.transaction(['meta', 'versions', 'chunks', 'chunkIndex'], 'readwrite', {
       durability: 'strict',
     });
@@ -549,7 +872,7 @@ export class Store {
       const keep = live.get(info.id) ?? new Set<string>();
       const objects = chunk.objects.filter((o) => keep.has(o.sha256));
       deletedObjects += chunk.objects.length - objects.length;
-      void chunks.put({ id: info.id, objects });
+      void chunks.put({ ...chunk, objects });
       void index.put({
         ...info,
         count: objects.length,
@@ -557,7 +880,104 @@ export class Store {
       });
     }
     await tx.done;
+    if (this.packs) await this.collectPacks(keepVersions);
     return { versions: deletedVersions, objects: deletedObjects };
+  }
+
+  /**
+   * Deletes pack files no chunk references, and snapshots of versions no
+   * longer kept, except files a commit is writing now.
+   */
+  private async collectPacks(keep: ReadonlySet<number>): Promise<void> {
+    const packs = this.packs as PackDir;
+    const live = new Set<string>();
+    for (const info of await this.db.getAll('chunkIndex')) if (info.pack) live.add(info.pack);
+    const names = await packs.list();
+    for (const name of names) {
+      const v = snapshotVersion(name);
+      if (v === null || !keep.has(v)) continue;
+      live.add(name);
+      // The manifest and signature of a kept version live in a pack no chunk may reference.
+      for (const p of (await this.readSnapshot(name))?.packs ?? []) live.add(p);
+    }
+    for (const name of names) {
+      if (!live.has(name) && !this.writing.has(name)) await packs.remove(name);
+    }
+  }
+
+  /**
+   * Snapshots in the pack directory, newest version first: what can restore
+   * the content when the database has lost it (src/sync/restore.ts).
+   */
+  async localCopies(): Promise<LocalCopySnapshot[]> {
+    if (!this.packs) return [];
+    const names = (await this.packs.list()).filter((n) => snapshotVersion(n) !== null);
+    const snaps = await Promise.all(names.map((n) => this.readSnapshot(n)));
+    return snaps
+      .filter((s): s is LocalCopySnapshot => s !== null)
+      .sort((a, b) => b.version - a.version);
+  }
+
+  /**
+   * The files of a snapshot's bundle by path, `manifest.json` and
+   * `manifest.sig` included, read from the pack files. Nothing is checked
+   * here: the caller verifies them like a download.
+   */
+  async readLocalCopy(snap: LocalCopySnapshot): Promise<Map<string, Uint8Array>> {
+    const packs = this.packs;
+    if (!packs) throw new StoreCorruptError('no pack directory is open');
+    const wanted = new Map<string, [number, number][]>();
+    const keys = new Map<string, string[]>();
+    const want = (pack: string, key: string, at: number, size: number) => {
+      const list = wanted.get(pack) ?? [];
+      list.push([at, size]);
+      wanted.set(pack, list);
+      const k = keys.get(pack) ?? [];
+      k.push(key);
+      keys.set(pack, k);
+    };
+    want(snap.manifest[0], 'manifest.json', snap.manifest[1], snap.manifest[2]);
+    want(snap.signature[0], 'manifest.sig', snap.signature[1], snap.signature[2]);
+    for (const [sha, p, at, size] of snap.objects) want(snap.packs[p] ?? '', sha, at, size);
+    const bytes = new Map<string, Uint8Array>();
+    for (const [pack, ranges] of wanted) {
+      const got = await packs.read(pack, ranges);
+      (keys.get(pack) ?? []).forEach((k, i) => bytes.set(k, got[i]));
+    }
+    const files = new Map<string, Uint8Array>();
+    for (const name of ['manifest.json', 'manifest.sig']) {
+      files.set(name, bytes.get(name) as Uint8Array);
+    }
+    for (const [path, sha] of snap.paths) {
+      const b = bytes.get(sha);
+      if (b) files.set(path, b);
+    }
+    return files;
+  }
+
+  /** Removes a snapshot that failed verification, so it is not tried again. */
+  async dropLocalCopy(version: number): Promise<void> {
+    await this.packs?.remove(snapshotName(version));
+  }
+
+  /** A snapshot file parsed, or null when it is unreadable or not a snapshot. */
+  private async readSnapshot(name: string): Promise<LocalCopySnapshot | null> {
+    try {
+      const bytes = await (this.packs as PackDir).readAll(name);
+      const snap = JSON.parse(new TextDecoder().decode(bytes)) as LocalCopySnapshot;
+      const ok =
+        snap.format === 1 &&
+        Number.isInteger(snap.version) &&
+        Array.isArray(snap.objects) &&
+        Array.isArray(snap.paths) &&
+        Array.isArray(snap.packs) &&
+        Array.isArray(snap.manifest) &&
+        Array.isArray(snap.signature) &&
+        Array.isArray(snap.learnedKeys);
+      return ok ? snap : null;
+    } catch {
+      return null;
+    }
   }
 
   close(): void {

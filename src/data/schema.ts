@@ -52,6 +52,12 @@ export interface VersionRecord extends Omit<NewVersion, 'objects'> {
 export interface StoredChunk {
   id: string;
   objects: StoredObject[];
+  /**
+   * The pack file (OPFS, src/data/packs.ts) holding the bytes of this chunk's
+   * objects, each at its `at`; such a chunk carries only where they are.
+   * Without it the objects are inline (`json` or `bytes`).
+   */
+  pack?: string;
 }
 
 /** The size of a chunk without reading it, for garbage collection. */
@@ -61,6 +67,8 @@ export interface ChunkInfo {
   /** Objects written in it. */
   count: number;
   bytes: number;
+  /** The chunk's pack file, when its objects live in one. */
+  pack?: string;
 }
 
 /**
@@ -75,6 +83,40 @@ export interface StoredObject {
   kind: 'shard' | 'list' | 'item' | 'file';
   json?: unknown;
   bytes?: ArrayBuffer;
+  /** Offset in the chunk's pack file, for an object stored there. */
+  at?: number;
+}
+
+/**
+ * An object handed to a commit: its verified bytes as received (`raw`) go
+ * into the pack file; without a pack directory `json` or `bytes` is stored inline.
+ */
+export interface NewObject extends StoredObject {
+  raw?: Uint8Array;
+}
+
+/** Where an object's bytes are: pack file, offset, length. */
+export type PackLocation = [pack: string, at: number, size: number];
+
+/**
+ * What a version needs to be verified and committed again from the pack files
+ * alone, written beside them (`v<version>.snap`) before the transaction that
+ * switches to it: when Chromium recreates the database empty after a crash,
+ * the kiosk restores from it without a network.
+ */
+export interface LocalCopySnapshot {
+  format: 1;
+  version: number;
+  bundleId: string;
+  manifest: PackLocation;
+  signature: PackLocation;
+  /** Every path of the bundle's listing tree and its sha256. */
+  paths: [path: string, sha256: string][];
+  /** sha256 → index into `packs`, offset and length. */
+  objects: [sha256: string, pack: number, at: number, size: number][];
+  packs: string[];
+  /** Keys learned from `nextKeys` until this version (verified then). */
+  learnedKeys: LearnedKey[];
 }
 
 /** A trusted signing key learned from a verified manifest's `nextKeys`. */

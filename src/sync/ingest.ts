@@ -13,7 +13,7 @@ import {
   type Manifest,
 } from '../content/bundle.ts';
 import { PACK_FILE, unpackBundle } from '../content/pack.ts';
-import type { CommitExtras, NewVersion, Store, StoredObject } from '../data/db.ts';
+import type { CommitExtras, NewObject, NewVersion, Store } from '../data/db.ts';
 import { SyncError } from './errors.ts';
 import type { FetchedBytes } from './http.ts';
 import { raiseFloor, trustedNow, type TimeFloor } from './time.ts';
@@ -47,6 +47,7 @@ export const INGEST_PHASES = [
   'pack',
   'shards',
   'items',
+  'stage',
   'commit',
   'switched',
   'gc',
@@ -67,8 +68,14 @@ export interface IngestOptions {
   onProgress?: (done: number, total: number) => void;
   /** Storage estimate, injectable for tests. */
   estimate?: () => Promise<{ usage?: number; quota?: number }>;
+  /**
+   * Re-committing the kiosk's own verified copy after the database lost it
+   * (src/sync/restore.ts): every check runs, but a bundle past its expiresAt
+   * is taken back, as it was showing, with the stale-content banner.
+   */
+  restoring?: boolean;
   /** Replaces the one-transaction commit. Only the kill test's control uses it. */
-  commit?: (record: NewVersion, objects: StoredObject[], extras: CommitExtras) => Promise<void>;
+  commit?: (record: NewVersion, objects: NewObject[], extras: CommitExtras) => Promise<void>;
 }
 
 /** Timings of one ingest, in milliseconds from its start. */
@@ -192,13 +199,20 @@ export async function ingestBundle(
       timings: { ...timings, verified: since(), total: since() },
     };
   }
-  checkManifest(manifest, options.bundleId, Math.max(active?.version ?? 0, highest ?? 0), now);
+  checkManifest(
+    manifest,
+    options.bundleId,
+    Math.max(active?.version ?? 0, highest ?? 0),
+    options.restoring ? -Infinity : now,
+  );
   timings.verified = since();
 
   const listed = new Map<string, FileRef>();
   for (const ref of [...manifest.indexes, ...manifest.files]) listed.set(ref.path, ref);
   const stored = await store.objectIndex();
-  const newObjects: StoredObject[] = [];
+  const newObjects: NewObject[] = [];
+  // Without a pack directory the store keeps bytes inline, as a copy of their own.
+  const inline = !store.packs;
 
   // The pack: files of the bundle by path, when most of it is missing.
   let pack: Map<string, Uint8Array> | null = null;
@@ -276,7 +290,8 @@ export async function ingestBundle(
           sha256: ref.sha256,
           size: ref.size,
           kind: 'list',
-          bytes: bytes.slice().buffer,
+          raw: bytes,
+          ...(inline ? { bytes: bytes.slice().buffer } : {}),
         });
         return bytes;
       },
@@ -304,7 +319,7 @@ export async function ingestBundle(
       throw bundleProblem(err);
     }
     shards.push(shard);
-    newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'shard', json: shard });
+    newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'shard', json: shard, raw: bytes });
   });
 
   const itemRefs: (FileRef & { id: string })[] = [];
@@ -378,14 +393,19 @@ export async function ingestBundle(
     }
     if (!seen.has(ref.sha256)) {
       seen.add(ref.sha256);
-      newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'item', json: file });
+      newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'item', json: file, raw: bytes });
     }
     options.onProgress?.(++done, total);
   });
   await pool(missingFiles, pack ? LOCAL_CONCURRENCY : 4, async (ref) => {
     const bytes = await download(ref);
-    const copy = bytes.slice().buffer;
-    newObjects.push({ sha256: ref.sha256, size: ref.size, kind: 'file', bytes: copy });
+    newObjects.push({
+      sha256: ref.sha256,
+      size: ref.size,
+      kind: 'file',
+      raw: bytes,
+      ...(inline ? { bytes: bytes.slice().buffer } : {}),
+    });
     options.onProgress?.(++done, total);
   });
   timings.downloaded = since();
@@ -428,10 +448,23 @@ export async function ingestBundle(
     }
     extras.learnedKeys = [...merged.values()];
   }
+  extras.copy = {
+    manifest: manifestFile.bytes,
+    signature: sigFile.bytes,
+    paths: [...listed].map(([path, ref]) => [path, ref.sha256]),
+    learnedKeys: extras.learnedKeys ?? learned ?? [],
+  };
 
-  phase('commit');
   try {
-    await (options.commit ?? store.commitVersion.bind(store))(record, newObjects, extras);
+    if (options.commit) {
+      phase('commit');
+      await options.commit(record, newObjects, extras);
+    } else {
+      phase('stage');
+      const staged = await store.stage(record, newObjects, extras);
+      phase('commit');
+      await store.commitStaged(record, staged, extras);
+    }
   } catch (err) {
     if (err instanceof DOMException && err.name === 'QuotaExceededError') {
       throw new SyncError('quota', '存储空间不足，新版本未能保存（继续显示当前版本）');
@@ -482,6 +515,7 @@ export function checkManifest(
       'manifest.json',
     );
   }
+  // `now` is -Infinity when the kiosk restores its own copy.
   if (Date.parse(manifest.expiresAt) <= now) {
     throw new SyncError(
       'expired',

@@ -1,0 +1,70 @@
+import type { Store } from '../data/db.ts';
+import { SyncError } from './errors.ts';
+import { ingestBundle, type TrustedKeyRef } from './ingest.ts';
+import { fileSource } from './sources.ts';
+
+/** Options of {@link restoreLocalCopy}. */
+export interface RestoreOptions {
+  /** Keys from the kiosk configuration; the snapshot adds the keys it had learned. */
+  trustedKeys: readonly TrustedKeyRef[];
+  bundleId?: string;
+  limits: { maxFileBytes: number; maxBundleBytes: number };
+}
+
+/** A restored version. */
+export interface Restored {
+  version: number;
+  /** Snapshots that failed verification and were dropped. */
+  dropped: number;
+}
+
+/** Failures of storage itself: the snapshot may be fine, so it is kept for the next start. */
+const TRANSIENT: readonly string[] = ['quota', 'storage'];
+
+/**
+ * When the database holds no active version but the pack directory holds a
+ * snapshot of one (Chromium recreated a corrupt store empty; the watchdog
+ * cleared IndexedDB; a listed object was missing and the store was deleted),
+ * verifies that copy exactly like a download (signature on the manifest's
+ * bytes, size and SHA-256 of every file) and commits it: the kiosk shows its
+ * content again without a network. The newest snapshot that verifies wins; one
+ * that fails is dropped so it is not tried at every start. Resolves null when
+ * there is nothing to restore.
+ */
+export async function restoreLocalCopy(
+  store: Store,
+  options: RestoreOptions,
+): Promise<Restored | null> {
+  if (await store.activeVersion()) return null;
+  let dropped = 0;
+  for (const snap of await store.localCopies()) {
+    try {
+      const files = await store.readLocalCopy(snap);
+      // Keys learned from verified manifests before the loss, as the lost database held them.
+      if (snap.learnedKeys.length && !(await store.getMeta('learnedKeys'))?.length) {
+        await store.setMeta('learnedKeys', snap.learnedKeys);
+      }
+      const result = await ingestBundle(
+        fileSource([...files].map(([path, bytes]) => ({ path, bytes }))),
+        {
+          store,
+          trustedKeys: options.trustedKeys,
+          bundleId: options.bundleId,
+          limits: options.limits,
+          restoring: true,
+          // The bytes are on this disk already; the write that needs room is checked by the commit.
+          estimate: () => Promise.resolve({}),
+        },
+      );
+      if (result.outcome === 'switched' && result.version !== null) {
+        return { version: result.version, dropped };
+      }
+    } catch (err) {
+      if (err instanceof SyncError && TRANSIENT.includes(err.code)) throw err;
+      console.warn(`[gongkai] local copy of version ${snap.version} unusable, dropping it`, err);
+      await store.dropLocalCopy(snap.version).catch(() => undefined);
+      dropped++;
+    }
+  }
+  return null;
+}
