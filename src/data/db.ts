@@ -376,8 +376,55 @@ export interface CommitExtras {
   };
 }
 
-/** Order of kinds in a pack file. */
-const KIND_ORDER: Record<StoredObject['kind'], number> = { item: 0, shard: 1, list: 2, file: 3 };
+/**
+ * Lays bodies out in a pack file without copying what arrived together: the
+ * entries of a received `.gkb` are views into one buffer, so the part of that
+ * buffer they cover is written as it is (with the pack's own header and any
+ * entries already stored, when those are under half of it); other bodies are
+ * appended one by one. Returns the parts to write and each body's offset.
+ */
+export function layOut(bodies: readonly Uint8Array[]): {
+  parts: Uint8Array[];
+  offsets: number[];
+} {
+  const spans = new Map<ArrayBufferLike, { lo: number; hi: number; used: number }>();
+  for (const b of bodies) {
+    const s = spans.get(b.buffer) ?? { lo: Infinity, hi: 0, used: 0 };
+    s.lo = Math.min(s.lo, b.byteOffset);
+    s.hi = Math.max(s.hi, b.byteOffset + b.length);
+    s.used += b.length;
+    spans.set(b.buffer, s);
+  }
+  const parts: Uint8Array[] = [];
+  const start = new Map<ArrayBufferLike, number>();
+  let total = 0;
+  for (const [buffer, s] of spans) {
+    if (s.used * 2 < s.hi - s.lo || s.used < 65_536) continue;
+    parts.push(new Uint8Array(buffer, s.lo, s.hi - s.lo));
+    start.set(buffer, total - s.lo);
+    total += s.hi - s.lo;
+  }
+  // The rest is copied into one part: a write per body would cost a round trip each.
+  const loose: Uint8Array[] = [];
+  let looseBytes = 0;
+  const offsets = bodies.map((b) => {
+    const base = start.get(b.buffer);
+    if (base !== undefined) return base + b.byteOffset;
+    loose.push(b);
+    looseBytes += b.length;
+    return total + looseBytes - b.length;
+  });
+  if (loose.length) {
+    const tail = new Uint8Array(looseBytes);
+    let at = 0;
+    for (const b of loose) {
+      tail.set(b, at);
+      at += b.length;
+    }
+    parts.push(tail);
+  }
+  return { parts, offsets };
+}
 
 /** The bytes of a new object: as received, else its stored form. */
 function contentBytes(o: NewObject): Uint8Array {
@@ -672,20 +719,12 @@ export class Store {
     const packs = this.packs as PackDir;
     const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     const name = `p${version.version}-${stamp}.pack`;
-    // Items first and together: the start-up read of every item is then one read.
-    const order = [...objects].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]);
-    const bodies = order.map(contentBytes);
+    // Written as they arrived: the entries of a received pack keep their order.
+    const bodies = objects.map(contentBytes);
     const copy = extras.copy;
     if (copy) bodies.push(copy.manifest, copy.signature);
-    const offsets: number[] = [];
-    let total = 0;
-    for (const b of bodies) {
-      offsets.push(total);
-      total += b.length;
-    }
-    const data = new Uint8Array(total);
-    bodies.forEach((b, i) => data.set(b, offsets[i]));
-    const located: StoredObject[] = order.map((o, i) => ({
+    const { parts, offsets } = layOut(bodies);
+    const located: StoredObject[] = objects.map((o, i) => ({
       sha256: o.sha256,
       size: bodies[i].length,
       kind: o.kind,
@@ -698,7 +737,7 @@ export class Store {
       );
       const old = await this.packLocations(version.objects.filter((sha) => !where.has(sha)));
       for (const [sha, loc] of old) where.set(sha, loc);
-      const n = order.length;
+      const n = objects.length;
       if (version.objects.every((sha) => where.has(sha))) {
         const packNames = [...new Set([...where.values()].map((l) => l[0]))];
         const index = new Map(packNames.map((p, i) => [p, i]));
@@ -721,13 +760,15 @@ export class Store {
     const names = [name];
     this.writing.add(name);
     try {
-      await packs.write(name, data);
+      const writes = [packs.write(name, parts)];
       if (snapshot) {
         const snap = snapshotName(version.version);
         names.push(snap);
         this.writing.add(snap);
-        await packs.write(snap, new TextEncoder().encode(JSON.stringify(snapshot)));
+        // Serialised while the browser writes the pack.
+        writes.push(packs.write(snap, [new TextEncoder().encode(JSON.stringify(snapshot))]));
       }
+      await Promise.all(writes);
     } catch (err) {
       for (const n of names) {
         this.writing.delete(n);

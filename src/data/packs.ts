@@ -15,8 +15,8 @@
 
 /** A directory of immutable files, read by byte range. */
 export interface PackDir {
-  /** Writes a whole file; it appears under `name` only once complete. */
-  write(name: string, data: Uint8Array): Promise<void>;
+  /** Writes a whole file from its parts in order; it appears under `name` only once complete. */
+  write(name: string, parts: readonly Uint8Array[]): Promise<void>;
   /** The bytes of each `[offset, length]` range of a file (throws when the file is missing). */
   read(
     name: string,
@@ -82,13 +82,14 @@ export function opfsPackDir(dirName: string): PackDir {
         throw err;
       }));
   return {
-    async write(name, data) {
+    async write(name, parts) {
       const handle = await (await open()).getFileHandle(name, { create: true });
       // Chromium writes into a swap file and moves it over the name on close():
       // a kill mid-write leaves no partial file under `name`.
       const writable = await handle.createWritable();
       try {
-        await writable.write(data as Uint8Array<ArrayBuffer>);
+        // Few large parts (a received pack is written as it came): one write each.
+        for (const part of parts) await writable.write(part as Uint8Array<ArrayBuffer>);
         await writable.close();
       } catch (err) {
         await writable.abort().catch(() => undefined);
@@ -134,8 +135,14 @@ export function memoryPackDir(files = new Map<string, Uint8Array>()): PackDir & 
 } {
   return {
     files,
-    write(name, data) {
-      files.set(name, data.slice());
+    write(name, parts) {
+      const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        data.set(p, at);
+        at += p.length;
+      }
+      files.set(name, data);
       return Promise.resolve();
     },
     read(name, ranges) {

@@ -169,7 +169,7 @@ describe('Store with pack files (real OPFS and IndexedDB in Chromium)', () => {
         { copy: copy() },
       );
     }
-    await packs.write('p0-stray.pack', new Uint8Array([1, 2, 3]));
+    await packs.write('p0-stray.pack', [new Uint8Array([1, 2, 3])]);
     await store.collectGarbage();
     const left = (await packs.list()).sort();
     // Version 1's pack stays: it holds the shared object versions 2 and 3 list.
