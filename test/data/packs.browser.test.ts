@@ -152,6 +152,30 @@ describe('Store with pack files (real OPFS and IndexedDB in Chromium)', () => {
     store.close();
   });
 
+  it('a byte changed on disk inside a pack file is caught by its sha256, never shown', async () => {
+    const name = freshName();
+    const packs = opfsPackDir(`${name}-packs`);
+    const store = await openStore({}, name, { packs });
+    const a = await obj('a', '甲乙丙');
+    await store.commitVersion(record(1, [{ id: 'a', o: a }]), [a]);
+    expect((await store.loadActive())?.items.length).to.equal(1);
+    const [file] = await packs.list();
+    const bytes = await packs.readAll(file);
+    // Still valid JSON: only the hash can tell.
+    const text = new TextDecoder().decode(bytes).replace('甲', '申');
+    await packs.remove(file);
+    await packs.write(file, [new TextEncoder().encode(text)]);
+    let error: unknown;
+    try {
+      await store.loadActive();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(StoreCorruptError);
+    expect((error as Error).message).to.match(/does not match its sha256/);
+    store.close();
+  });
+
   it('garbage collection deletes the packs and snapshots nothing kept references, and strays', async () => {
     const name = freshName();
     const packs = opfsPackDir(`${name}-packs`);
