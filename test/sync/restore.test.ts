@@ -3,7 +3,11 @@
 // pack directory; the same path in Chromium with OPFS is in
 // test/data/packs.browser.test.ts and test/e2e/sync-kill.e2e.ts.
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACK_FILE, packBundle } from '../../src/content/pack.ts';
+import { httpSource } from '../../src/sync/sources.ts';
+import { SyncError } from '../../src/sync/errors.ts';
+import { startBundleServer, type BundleServer } from '../helpers/bundle-server.ts';
 import { memoryPackDir, openStore, type Store } from '../../src/data/db.ts';
 import { ingestBundle, type IngestOptions } from '../../src/sync/ingest.ts';
 import { fileSource } from '../../src/sync/sources.ts';
@@ -132,5 +136,54 @@ describe('restoreLocalCopy', () => {
       'p4',
     ]);
     expect((await ids(store)).length).toBe(12);
+  });
+});
+
+describe('a received pack written while it is verified (Store.prestage)', () => {
+  let server: BundleServer;
+  beforeAll(async () => {
+    server = await startBundleServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const src = () => httpSource(`${server.url}bundles/demo/manifest.json`, { timeoutMs: 5_000 });
+  const serve = (bundle: BuiltBundle, pack = packBundle(bundle.files)) => {
+    server.bundle = new Map(bundle.files);
+    server.bundle.set(PACK_FILE, pack);
+  };
+
+  it('keeps the received pack as the version’s pack file, byte for byte, and restores from it', async () => {
+    const packs = memoryPackDir();
+    const store = await openStore({}, `prestage-${n++}`, { packs });
+    const bundle = makeBundle({ items: generatedItems(200), version: 1 });
+    const pack = packBundle(bundle.files);
+    serve(bundle, pack);
+    expect((await ingestBundle(src(), opts(store))).version).toBe(1);
+    const files = [...packs.files];
+    // The received pack as it came, a small pack of the index files, and the snapshot.
+    expect(files.filter(([, bytes]) => bytes.length === pack.length)).toHaveLength(1);
+    expect(files.map(([name]) => name.split('-')[0]).sort()).toEqual(['p1', 'p1', 'v1.snap']);
+    const shown = await ids(store);
+    expect(shown).toHaveLength(200);
+    store.close();
+    const after = await openStore({}, `prestage-${n++}`, { packs });
+    expect((await restoreLocalCopy(after, { trustedKeys, limits }))?.version).toBe(1);
+    expect(await ids(after)).toEqual(shown);
+  });
+
+  it('a pack refused during verification leaves no file behind', async () => {
+    const packs = memoryPackDir();
+    const store = await openStore({}, `prestage-${n++}`, { packs });
+    const bundle = makeBundle({ items: generatedItems(200), version: 1 });
+    const pack = packBundle(bundle.files);
+    // One flipped byte near the end: an item's bytes no longer match the signed listing.
+    pack[pack.length - 10] ^= 1;
+    serve(bundle, pack);
+    const err = await ingestBundle(src(), opts(store)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyncError);
+    expect((err as SyncError).code).toBe('hash');
+    expect([...packs.files.keys()]).toEqual([]);
+    expect(await store.loadActive()).toBe(null);
   });
 });

@@ -1,10 +1,12 @@
 // Sync: full ingest of a 10,000-item bundle into IndexedDB in Chromium, from a
 // loopback server and from a packed file (the sideload path), and a 1%-changed
 // update: bytes and time.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BUNDLE_CORPUS, benchBundles, bundleSizes, cliAvailable } from '../lib/bundle.ts';
 import { buildPage } from '../lib/build-page.ts';
+import { launchProfile } from '../lib/page.ts';
 import { corpusAvailable } from '../lib/corpus.ts';
 import { serveStatic } from '../lib/server.ts';
 import { repeat } from '../lib/stats.ts';
@@ -46,7 +48,10 @@ export const sync: Area = {
     const server = await serveStatic(ctx.cacheDir);
     const url = (dir: string) =>
       `${server.url}${relative(ctx.cacheDir, dir).split('\\').join('/')}/`;
-    const browser = await ctx.launchChromium();
+    // A profile on disk, as a kiosk has: IndexedDB and the pack files (OPFS) of an
+    // incognito context live in memory and time differently.
+    const profile = mkdtempSync(join(tmpdir(), 'gk-bench-sync-'));
+    const context = await launchProfile(profile);
     const fullMs: number[] = [];
     const fullSwitch: number[] = [];
     const fullBytes: number[] = [];
@@ -54,8 +59,7 @@ export const sync: Area = {
     const deltaMs: number[] = [];
     const deltaBytes: number[] = [];
     try {
-      const context = await browser.newContext();
-      const page = await context.newPage();
+      const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(url(pageDir));
       await page.waitForFunction(() => window.syncBench !== undefined);
       const ingest = async (
@@ -97,10 +101,10 @@ export const sync: Area = {
         deltaMs.push(b.run.result.phases.switched ?? b.run.wallMs);
         deltaBytes.push(b.bytes);
       });
-      await context.close();
     } finally {
-      await browser.close();
+      await context.close();
       await server.close();
+      rmSync(profile, { recursive: true, force: true });
     }
     const MB = 2 ** 20;
     return {
