@@ -449,15 +449,6 @@ function isIndex(o: StoredObject): boolean {
   return o.kind === 'list' || o.kind === 'shard';
 }
 
-/** Whether `part` is a view into `whole`'s bytes. */
-function within(whole: Uint8Array, part: Uint8Array): boolean {
-  return (
-    part.buffer === whole.buffer &&
-    part.byteOffset >= whole.byteOffset &&
-    part.byteOffset + part.length <= whole.byteOffset + whole.length
-  );
-}
-
 /** File name of a version's snapshot in the pack directory. */
 function snapshotName(version: number): string {
   return `v${version}.snap`;
@@ -744,39 +735,13 @@ export class Store {
     // a delta reads them all, and scattered among the items that took ~1.8 s
     // per chunk of them, together one read.
     const forceCopy = bodies.map((_, i) => i < objects.length && isIndex(objects[i]));
-    // Bodies already in the received pack being written (see prestage), at their offset there.
-    const pre = this.takePrestaged();
-    const inPre = bodies.map((b, i) => !forceCopy[i] && pre !== null && within(pre.view, b));
-    if (pre) {
-      const used = bodies.reduce((n, b, i) => n + (inPre[i] ? b.length : 0), 0);
-      // Mostly objects already stored (a large delta): not worth keeping as a pack.
-      if (used * 2 < pre.view.length) {
-        inPre.fill(false);
-        await this.dropPrestaged(pre);
-      }
-    }
-    const keepPre = pre !== null && inPre.some(Boolean);
-    const rest = bodies.flatMap((_, i) => (inPre[i] ? [] : [i]));
-    const laid = layOut(
-      rest.map((i) => bodies[i]),
-      rest.map((i) => forceCopy[i]),
-    );
-    const place: PackLocation[] = bodies.map((b) => [name, 0, b.length]);
-    rest.forEach((i, k) => (place[i] = [name, laid.offsets[k], bodies[i].length]));
-    if (keepPre && pre) {
-      inPre.forEach((yes, i) => {
-        if (yes)
-          place[i] = [pre.name, bodies[i].byteOffset - pre.view.byteOffset, bodies[i].length];
-      });
-    }
-    const located = objects.map((o, i) => ({
-      pack: place[i][0],
-      object: {
-        sha256: o.sha256,
-        size: place[i][2],
-        kind: o.kind,
-        at: place[i][1],
-      } as StoredObject,
+    const laid = layOut(bodies, forceCopy);
+    const place = bodies.map((b, i): PackLocation => [name, laid.offsets[i], b.length]);
+    const located = objects.map((o, i): StoredObject => ({
+      sha256: o.sha256,
+      size: place[i][2],
+      kind: o.kind,
+      at: place[i][1],
     }));
     let snapshot: LocalCopySnapshot | null = null;
     if (copy) {
@@ -805,17 +770,9 @@ export class Store {
         };
       }
     }
-    const names: string[] = [];
-    const writes: Promise<void>[] = [];
-    if (keepPre && pre) {
-      names.push(pre.name);
-      writes.push(pre.done);
-    }
-    if (rest.length) {
-      names.push(name);
-      this.writing.add(name);
-      writes.push(packs.write(name, laid.parts));
-    }
+    const names = [name];
+    this.writing.add(name);
+    const writes = [packs.write(name, laid.parts)];
     if (snapshot) {
       const snap = snapshotName(version.version);
       names.push(snap);
@@ -832,52 +789,7 @@ export class Store {
       }
       throw storageFailure(failed.reason);
     }
-    const group = (pack: string) => located.filter((l) => l.pack === pack).map((l) => l.object);
-    const chunks = [
-      ...(keepPre && pre ? packChunks(group(pre.name), `v${version.version}r`, pre.name) : []),
-      ...(rest.length ? packChunks(group(name), `v${version.version}`, name) : []),
-    ];
-    return { chunks, names };
-  }
-
-  /** A received pack being written while the ingest verifies it (see {@link prestage}). */
-  private prestaged: { view: Uint8Array; name: string; done: Promise<void> } | null = null;
-
-  /**
-   * Starts writing a received pack (`.gkb`) as a pack file at once, while the
-   * ingest verifies its entries: nothing points at the file until a commit
-   * does, and the stage of that commit then takes the objects the file holds
-   * from it instead of writing them again (it overlaps ~0.5 s of writing
-   * with the verification). An ingest that fails calls {@link discardPrestaged}.
-   */
-  prestage(view: Uint8Array, version: number): void {
-    if (!this.packs) return;
-    const old = this.takePrestaged();
-    if (old) void this.dropPrestaged(old);
-    const name = `p${version}-${stamp()}.pack`;
-    this.writing.add(name);
-    const done = this.packs.write(name, [view]);
-    // Awaited by the stage; a failure is reported there.
-    done.catch(() => undefined);
-    this.prestaged = { view, name, done };
-  }
-
-  /** Removes a pack file written by {@link prestage} that no commit took. */
-  async discardPrestaged(): Promise<void> {
-    const pre = this.takePrestaged();
-    if (pre) await this.dropPrestaged(pre);
-  }
-
-  private takePrestaged() {
-    const pre = this.prestaged;
-    this.prestaged = null;
-    return pre;
-  }
-
-  private async dropPrestaged(pre: { name: string; done: Promise<void> }): Promise<void> {
-    await pre.done.catch(() => undefined);
-    await this.packs?.remove(pre.name).catch(() => undefined);
-    this.writing.delete(pre.name);
+    return { chunks: packChunks(located, `v${version.version}`, name), names };
   }
 
   /** Where the stored objects among `shas` are, for those kept in pack files. */

@@ -122,16 +122,6 @@ export async function ingestBundle(
   source: BundleSource,
   options: IngestOptions,
 ): Promise<IngestResult> {
-  try {
-    return await ingest(source, options);
-  } catch (err) {
-    // A received pack written ahead of its verification (Store.prestage) goes with the refusal.
-    await options.store.discardPrestaged().catch(() => undefined);
-    throw err;
-  }
-}
-
-async function ingest(source: BundleSource, options: IngestOptions): Promise<IngestResult> {
   const clock = options.now ?? Date.now;
   const t0 = performance.now();
   const since = () => performance.now() - t0;
@@ -238,8 +228,6 @@ async function ingest(source: BundleSource, options: IngestOptions): Promise<Ing
     // No pack published: every file is downloaded on its own.
     if (!got) return;
     bytesDownloaded += got.bytes.length;
-    // Written to disk while its entries are verified; only a commit makes it count.
-    store.prestage(got.bytes, manifest.version);
     try {
       pack = unpackBundle(got.bytes, PACK_FILE);
     } catch (err) {
@@ -470,7 +458,6 @@ async function ingest(source: BundleSource, options: IngestOptions): Promise<Ing
   try {
     if (options.commit) {
       phase('commit');
-      await store.discardPrestaged();
       await options.commit(record, newObjects, extras);
     } else {
       phase('stage');

@@ -139,7 +139,7 @@ describe('restoreLocalCopy', () => {
   });
 });
 
-describe('a received pack written while it is verified (Store.prestage)', () => {
+describe('a received pack (bundle.gkb) into pack files', () => {
   let server: BundleServer;
   beforeAll(async () => {
     server = await startBundleServer();
@@ -153,7 +153,7 @@ describe('a received pack written while it is verified (Store.prestage)', () => 
     server.bundle.set(PACK_FILE, pack);
   };
 
-  it('keeps the received pack as the version’s pack file, byte for byte, and restores from it', async () => {
+  it('writes the received entries as one pack file without a copy, and restores from it', async () => {
     const packs = memoryPackDir();
     const store = await openStore({}, `prestage-${n++}`, { packs });
     const bundle = makeBundle({ items: generatedItems(200), version: 1 });
@@ -161,9 +161,15 @@ describe('a received pack written while it is verified (Store.prestage)', () => 
     serve(bundle, pack);
     expect((await ingestBundle(src(), opts(store))).version).toBe(1);
     const files = [...packs.files];
-    // The received pack as it came, a small pack of the index files, and the snapshot.
-    expect(files.filter(([, bytes]) => bytes.length === pack.length)).toHaveLength(1);
-    expect(files.map(([name]) => name.split('-')[0]).sort()).toEqual(['p1', 'p1', 'v1.snap']);
+    // One pack file and the snapshot. The pack holds the received span of entries
+    // (all but the .gkb's own header) and a copy of the index files at its end.
+    expect(files.map(([name]) => name.split('-')[0]).sort()).toEqual(['p1', 'v1.snap']);
+    const indexBytes = [...bundle.files]
+      .filter(([path]) => path !== 'manifest.json' && path !== 'manifest.sig')
+      .reduce((sum, [, b]) => sum + b.length, 0);
+    const packed = files.find(([name]) => name.startsWith('p1'))?.[1].length ?? 0;
+    expect(packed).toBeGreaterThan(indexBytes);
+    expect(packed).toBeLessThan(pack.length * 1.1);
     const shown = await ids(store);
     expect(shown).toHaveLength(200);
     store.close();
@@ -172,7 +178,7 @@ describe('a received pack written while it is verified (Store.prestage)', () => 
     expect(await ids(after)).toEqual(shown);
   });
 
-  it('a pack refused during verification leaves no file behind', async () => {
+  it('a pack refused during verification writes no file', async () => {
     const packs = memoryPackDir();
     const store = await openStore({}, `prestage-${n++}`, { packs });
     const bundle = makeBundle({ items: generatedItems(200), version: 1 });
