@@ -2,30 +2,14 @@
 // here: the behaviour under test is which index is used, not storage).
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openStore, type Store, type VersionRecord } from '../../src/data/db.ts';
+import { openStore, type Store } from '../../src/data/db.ts';
 import { prepareSearch, type BundleExtras } from '../../src/app/content.ts';
 import type { ItemFile } from '../../src/content/bundle.ts';
 import { generatedItems } from '../helpers/make-bundle.ts';
+import { emptyRecord as record } from '../helpers/version-record.ts';
 
 const extras: BundleExtras = { calendar: null, charPinyin: null, synonyms: null };
 let n = 0;
-
-function record(version: number): VersionRecord {
-  return {
-    version,
-    bundleId: 'test',
-    generatedAt: '2026-11-24T00:00:00Z',
-    expiresAt: null,
-    keyId: 'k',
-    demo: false,
-    itemCount: 1,
-    totalBytes: 1,
-    committedAt: '2026-11-24T00:00:00Z',
-    items: [],
-    chunks: [],
-    files: [],
-  };
-}
 
 function items(title: string): ItemFile[] {
   const [item] = generatedItems(1);

@@ -5,9 +5,9 @@ import {
   openStoreSafely,
   StoreCorruptError,
   type StoredObject,
-  type NewVersion,
 } from '../../src/data/db.ts';
 import { sha256Hex } from '../../src/content/bundle.ts';
+import { newVersion as record } from '../helpers/version-record.ts';
 
 let n = 0;
 const freshName = () => `gongkai-test-${Date.now()}-${n++}`;
@@ -16,23 +16,6 @@ async function obj(id: string, text: string): Promise<StoredObject> {
   const json = { item: { id, title: { 'zh-Hans': text } } };
   const bytes = new TextEncoder().encode(JSON.stringify(json));
   return { sha256: await sha256Hex(bytes), size: bytes.length, kind: 'item', json };
-}
-
-function record(version: number, objects: { id: string; o: StoredObject }[]): NewVersion {
-  return {
-    version,
-    bundleId: 'test',
-    generatedAt: '2026-11-24T00:00:00Z',
-    expiresAt: null,
-    keyId: 'k',
-    demo: false,
-    itemCount: objects.length,
-    totalBytes: objects.reduce((s, x) => s + x.o.size, 0),
-    committedAt: '2026-11-24T00:00:00Z',
-    items: objects.map((x) => [x.id, x.o.sha256]),
-    objects: objects.map((x) => x.o.sha256),
-    files: [],
-  };
 }
 
 const ids = async (store: Awaited<ReturnType<typeof openStore>>) =>

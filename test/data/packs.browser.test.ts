@@ -5,10 +5,10 @@ import {
   opfsPackDir,
   StoreCorruptError,
   type NewObject,
-  type NewVersion,
   type PackDir,
 } from '../../src/data/db.ts';
 import { sha256Hex } from '../../src/content/bundle.ts';
+import { newVersion as record } from '../helpers/version-record.ts';
 
 // Pack files in Chromium's real origin private file system, beside real IndexedDB.
 
@@ -19,23 +19,6 @@ async function obj(id: string, text: string): Promise<NewObject> {
   const json = { item: { id, title: { 'zh-Hans': text } } };
   const raw = new TextEncoder().encode(JSON.stringify(json));
   return { sha256: await sha256Hex(raw), size: raw.length, kind: 'item', json, raw };
-}
-
-function record(version: number, objects: { id: string; o: NewObject }[]): NewVersion {
-  return {
-    version,
-    bundleId: 'test',
-    generatedAt: '2026-11-24T00:00:00Z',
-    expiresAt: null,
-    keyId: 'k',
-    demo: false,
-    itemCount: objects.length,
-    totalBytes: objects.reduce((s, x) => s + x.o.size, 0),
-    committedAt: '2026-11-24T00:00:00Z',
-    items: objects.map((x) => [x.id, x.o.sha256]),
-    objects: objects.map((x) => x.o.sha256),
-    files: [],
-  };
 }
 
 const copy = (paths: [string, string][] = []) => ({
