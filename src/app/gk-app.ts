@@ -5,6 +5,8 @@ import type { Alert, Attachment, Calendar, Item, Notice } from '../content/types
 import { sha256Hex } from '../content/bundle.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
 import {
+  DB_NAME,
+  defaultPackDir,
   openStore,
   openStoreSafely,
   StoreCorruptError,
@@ -12,7 +14,7 @@ import {
   type Store,
 } from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
-import { restoreLocalCopy } from '../sync/restore.ts';
+import { restoreLocalCopy, verifiedLocalCopy } from '../sync/restore.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
 import { initialStatus, reportStoreFailures, type SyncStatus } from '../sync/status.ts';
 import { describeDuration, TrustedClock } from '../sync/time.ts';
@@ -148,6 +150,8 @@ export class GkApp extends LitElement {
   private _store: Store | null = null;
   /** Why the database is unusable right now (closed by the browser, cannot open); null when fine. */
   @state() private _storeLost: string | null = null;
+  /** Version shown read-only from the pack files while the database cannot be opened. */
+  @state() private _readOnlyCopy: number | null = null;
   /** Version restored at start from the kiosk's own copy after the database lost its content. */
   @state() private _restored: number | null = null;
   private _storeRetry: ReturnType<typeof setTimeout> | null = null;
@@ -442,6 +446,12 @@ export class GkApp extends LitElement {
     if (this._storeLost && this._phase !== 'failed') {
       messages.push({ level: 'error', text: this._storeLost });
     }
+    if (this._readOnlyCopy !== null) {
+      messages.push({
+        level: 'warning',
+        text: `正在显示本机保存的已验证副本（版本 ${this._readOnlyCopy}）；本机存储恢复前，内容不会更新，查询暂不可用。`,
+      });
+    }
     if (this._blocked) {
       messages.push({ level: 'info', text: '正在升级本地数据库，等待其他窗口关闭…' });
     }
@@ -569,6 +579,37 @@ export class GkApp extends LitElement {
     return `restored version ${restored.version} from the local copy`;
   }
 
+  /**
+   * The database cannot be opened at all (Chromium refuses its backing store,
+   * and no watchdog has cleared it yet): show the kiosk's own verified copy
+   * from its pack files, read-only, rather than nothing. The store retry goes
+   * on, and the page restarts on the store once it opens. Without the store
+   * there is no search index, calendar or sync meanwhile.
+   */
+  private async _showLocalCopy(): Promise<void> {
+    const packs = defaultPackDir(DB_NAME);
+    if (!packs) return;
+    const config = this._config ?? loadConfig(location.search, null).config;
+    const copy = await verifiedLocalCopy(packs, {
+      trustedKeys: config.trustedKeys.map((k) => ({ id: k.id, jwk: k.jwk, demo: k.demo })),
+      limits: {
+        maxFileBytes: config.sync.maxFileBytes,
+        maxBundleBytes: config.sync.maxBundleBytes,
+      },
+    }).catch((err: unknown) => {
+      console.warn('[gongkai] reading the local copy failed', err);
+      return null;
+    });
+    // The store may have come back meanwhile: it wins.
+    if (!copy || this._store) return;
+    this._config ??= config;
+    this._generatedAt = Date.parse(copy.generatedAt) || 0;
+    this._items = sortForDisplay(copy.items.map((f) => f.item as Item));
+    this._readOnlyCopy = copy.version;
+    this._phase = 'ready';
+    console.info(`[gongkai] showing version ${copy.version} from the local copy, read-only`);
+  }
+
   private async _start(): Promise<void> {
     let opened = false;
     try {
@@ -660,6 +701,7 @@ export class GkApp extends LitElement {
         reportStoreFailures(1);
         this._storeLost = this._error;
         this._retryStore(2000);
+        void this._showLocalCopy();
       }
     }
   }

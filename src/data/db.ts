@@ -2,6 +2,13 @@ import { deleteDB, openDB, unwrap, type IDBPDatabase, type IDBPTransaction } fro
 import { sha256Hex, type ItemFile } from '../content/bundle.ts';
 import { opfsAvailable, opfsPackDir, PackMissingError, type PackDir } from './packs.ts';
 import {
+  listSnapshots,
+  readSnapshot,
+  readSnapshotFiles,
+  snapshotName,
+  snapshotVersion,
+} from './snapshots.ts';
+import {
   DB_NAME,
   DB_VERSION,
   type ChunkInfo,
@@ -30,6 +37,7 @@ export type {
   VersionRecord,
 } from './schema.ts';
 export { memoryPackDir, opfsPackDir, type PackDir } from './packs.ts';
+export { listSnapshots, readSnapshotFiles } from './snapshots.ts';
 export { DB_NAME, DB_VERSION } from './schema.ts';
 
 /** Schema steps see stores of older versions too, so they use the untyped view. */
@@ -447,17 +455,6 @@ function stamp(): string {
 /** Index lists and shards: read together by every delta. */
 function isIndex(o: StoredObject): boolean {
   return o.kind === 'list' || o.kind === 'shard';
-}
-
-/** File name of a version's snapshot in the pack directory. */
-function snapshotName(version: number): string {
-  return `v${version}.snap`;
-}
-
-/** The version of a snapshot file name, or null for other files. */
-function snapshotVersion(name: string): number | null {
-  const m = /^v(\d+)\.snap$/.exec(name);
-  return m ? Number(m[1]) : null;
 }
 
 /** The typed storage API. The only code in the app that touches IndexedDB. */
@@ -952,7 +949,7 @@ export class Store {
       if (v === null || !keep.has(v)) continue;
       live.add(name);
       // The manifest and signature of a kept version live in a pack no chunk may reference.
-      for (const p of (await this.readSnapshot(name))?.packs ?? []) live.add(p);
+      for (const p of (await readSnapshot(packs, name))?.packs ?? []) live.add(p);
     }
     for (const name of names) {
       if (!live.has(name) && !this.writing.has(name)) await packs.remove(name);
@@ -964,74 +961,18 @@ export class Store {
    * the content when the database has lost it (src/sync/restore.ts).
    */
   async localCopies(): Promise<LocalCopySnapshot[]> {
-    if (!this.packs) return [];
-    const names = (await this.packs.list()).filter((n) => snapshotVersion(n) !== null);
-    const snaps = await Promise.all(names.map((n) => this.readSnapshot(n)));
-    return snaps
-      .filter((s): s is LocalCopySnapshot => s !== null)
-      .sort((a, b) => b.version - a.version);
+    return this.packs ? listSnapshots(this.packs) : [];
   }
 
-  /**
-   * The files of a snapshot's bundle by path, `manifest.json` and
-   * `manifest.sig` included, read from the pack files. Nothing is checked
-   * here: the caller verifies them like a download.
-   */
+  /** The files of a snapshot's bundle by path (see {@link readSnapshotFiles}). */
   async readLocalCopy(snap: LocalCopySnapshot): Promise<Map<string, Uint8Array>> {
-    const packs = this.packs;
-    if (!packs) throw new StoreCorruptError('no pack directory is open');
-    const wanted = new Map<string, [number, number][]>();
-    const keys = new Map<string, string[]>();
-    const want = (pack: string, key: string, at: number, size: number) => {
-      const list = wanted.get(pack) ?? [];
-      list.push([at, size]);
-      wanted.set(pack, list);
-      const k = keys.get(pack) ?? [];
-      k.push(key);
-      keys.set(pack, k);
-    };
-    want(snap.manifest[0], 'manifest.json', snap.manifest[1], snap.manifest[2]);
-    want(snap.signature[0], 'manifest.sig', snap.signature[1], snap.signature[2]);
-    for (const [sha, p, at, size] of snap.objects) want(snap.packs[p] ?? '', sha, at, size);
-    const bytes = new Map<string, Uint8Array>();
-    for (const [pack, ranges] of wanted) {
-      const got = await packs.read(pack, ranges);
-      (keys.get(pack) ?? []).forEach((k, i) => bytes.set(k, got[i]));
-    }
-    const files = new Map<string, Uint8Array>();
-    for (const name of ['manifest.json', 'manifest.sig']) {
-      files.set(name, bytes.get(name) as Uint8Array);
-    }
-    for (const [path, sha] of snap.paths) {
-      const b = bytes.get(sha);
-      if (b) files.set(path, b);
-    }
-    return files;
+    if (!this.packs) throw new StoreCorruptError('no pack directory is open');
+    return readSnapshotFiles(this.packs, snap);
   }
 
   /** Removes a snapshot that failed verification, so it is not tried again. */
   async dropLocalCopy(version: number): Promise<void> {
     await this.packs?.remove(snapshotName(version));
-  }
-
-  /** A snapshot file parsed, or null when it is unreadable or not a snapshot. */
-  private async readSnapshot(name: string): Promise<LocalCopySnapshot | null> {
-    try {
-      const bytes = await (this.packs as PackDir).readAll(name);
-      const snap = JSON.parse(new TextDecoder().decode(bytes)) as LocalCopySnapshot;
-      const ok =
-        snap.format === 1 &&
-        Number.isInteger(snap.version) &&
-        Array.isArray(snap.objects) &&
-        Array.isArray(snap.paths) &&
-        Array.isArray(snap.packs) &&
-        Array.isArray(snap.manifest) &&
-        Array.isArray(snap.signature) &&
-        Array.isArray(snap.learnedKeys);
-      return ok ? snap : null;
-    } catch {
-      return null;
-    }
   }
 
   close(): void {

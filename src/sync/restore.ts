@@ -1,4 +1,6 @@
-import type { Store } from '../data/db.ts';
+import type { ItemFile } from '../content/bundle.ts';
+import { verifyBundle } from '../content/verify.ts';
+import { listSnapshots, readSnapshotFiles, type PackDir, type Store } from '../data/db.ts';
 import { SyncError } from './errors.ts';
 import { ingestBundle, type TrustedKeyRef } from './ingest.ts';
 import { fileSource } from './sources.ts';
@@ -64,6 +66,46 @@ export async function restoreLocalCopy(
       console.warn(`[gongkai] local copy of version ${snap.version} unusable, dropping it`, err);
       await store.dropLocalCopy(snap.version).catch(() => undefined);
       dropped++;
+    }
+  }
+  return null;
+}
+
+/** A verified local copy read into memory (see {@link verifiedLocalCopy}). */
+export interface LocalContent {
+  version: number;
+  generatedAt: string;
+  items: ItemFile[];
+}
+
+/**
+ * The newest snapshot in a pack directory that verifies (signature on the
+ * manifest's bytes, size and SHA-256 of every file), read into memory. For a
+ * kiosk whose database cannot be opened at all (Chromium refuses its backing
+ * store and no watchdog clears it): it shows this copy, read-only, instead of
+ * nothing, until the store opens again. Resolves null when none verifies.
+ */
+export async function verifiedLocalCopy(
+  packs: PackDir,
+  options: Pick<RestoreOptions, 'trustedKeys' | 'limits'>,
+): Promise<LocalContent | null> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  for (const snap of await listSnapshots(packs)) {
+    try {
+      const files = await readSnapshotFiles(packs, snap);
+      const keys = [...options.trustedKeys, ...snap.learnedKeys];
+      const read = (path: string) => Promise.resolve(files.get(path) ?? null);
+      const verified = await verifyBundle(read, keys, options.limits);
+      const items = verified.items.map(({ ref }) => {
+        return JSON.parse(utf8.decode(files.get(ref.path))) as ItemFile;
+      });
+      return {
+        version: verified.manifest.version,
+        generatedAt: verified.manifest.generatedAt,
+        items,
+      };
+    } catch (err) {
+      console.warn(`[gongkai] local copy of version ${snap.version} does not verify`, err);
     }
   }
   return null;

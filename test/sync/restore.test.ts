@@ -11,7 +11,7 @@ import { startBundleServer, type BundleServer } from '../helpers/bundle-server.t
 import { memoryPackDir, openStore, type Store } from '../../src/data/db.ts';
 import { ingestBundle, type IngestOptions } from '../../src/sync/ingest.ts';
 import { fileSource } from '../../src/sync/sources.ts';
-import { restoreLocalCopy } from '../../src/sync/restore.ts';
+import { restoreLocalCopy, verifiedLocalCopy } from '../../src/sync/restore.ts';
 import {
   demoKey,
   generatedItems,
@@ -86,6 +86,28 @@ describe('restoreLocalCopy', () => {
     expect(await store.getMeta('highestVersion')).toBe(2);
     // Nothing to do once a version is active.
     expect(await restoreLocalCopy(store, { trustedKeys, limits })).toBe(null);
+  });
+
+  it('reads the newest verified copy into memory without any database (a store that cannot open)', async () => {
+    const { packs, shown } = await lostDatabase();
+    const copy = await verifiedLocalCopy(packs, { trustedKeys, limits });
+    expect(copy?.version).toBe(2);
+    const titles = (copy?.items ?? [])
+      .map(
+        (f) =>
+          `${(f.item as { id: string }).id} ${(f.item as { title: { 'zh-Hans': string } }).title['zh-Hans']}`,
+      )
+      .sort();
+    expect(titles).toEqual(shown);
+    // A changed byte in version 2's pack: version 1 is shown instead; with every pack changed, nothing.
+    for (const [name, bytes] of packs.files) {
+      if (name.startsWith('p2-')) bytes[Math.floor(bytes.length / 2)] ^= 1;
+    }
+    expect((await verifiedLocalCopy(packs, { trustedKeys, limits }))?.version).toBe(1);
+    for (const [name, bytes] of packs.files) {
+      if (name.startsWith('p1-')) bytes[Math.floor(bytes.length / 2)] ^= 1;
+    }
+    expect(await verifiedLocalCopy(packs, { trustedKeys, limits })).toBe(null);
   });
 
   it('drops a snapshot whose files were altered and falls back to the older one', async () => {
