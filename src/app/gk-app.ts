@@ -14,7 +14,7 @@ import {
   type Store,
 } from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
-import { restoreLocalCopy, verifiedLocalCopy } from '../sync/restore.ts';
+import { restoreLocalCopy, restoreOptions, verifiedLocalCopy } from '../sync/restore.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
 import { initialStatus, reportStoreFailures, type SyncStatus } from '../sync/status.ts';
 import { describeDuration, TrustedClock } from '../sync/time.ts';
@@ -562,14 +562,7 @@ export class GkApp extends LitElement {
    * sync. Returns a recovery note when it restored one.
    */
   private async _restore(store: Store, config: KioskConfig): Promise<string | null> {
-    const restored = await restoreLocalCopy(store, {
-      trustedKeys: config.trustedKeys.map((k) => ({ id: k.id, jwk: k.jwk, demo: k.demo })),
-      bundleId: config.sync.bundleId,
-      limits: {
-        maxFileBytes: config.sync.maxFileBytes,
-        maxBundleBytes: config.sync.maxBundleBytes,
-      },
-    }).catch((err: unknown) => {
+    const restored = await restoreLocalCopy(store, restoreOptions(config)).catch((err: unknown) => {
       console.warn('[gongkai] restoring the local copy failed', err);
       return null;
     });
@@ -590,13 +583,7 @@ export class GkApp extends LitElement {
     const packs = defaultPackDir(DB_NAME);
     if (!packs) return;
     const config = this._config ?? loadConfig(location.search, null).config;
-    const copy = await verifiedLocalCopy(packs, {
-      trustedKeys: config.trustedKeys.map((k) => ({ id: k.id, jwk: k.jwk, demo: k.demo })),
-      limits: {
-        maxFileBytes: config.sync.maxFileBytes,
-        maxBundleBytes: config.sync.maxBundleBytes,
-      },
-    }).catch((err: unknown) => {
+    const copy = await verifiedLocalCopy(packs, restoreOptions(config)).catch((err: unknown) => {
       console.warn('[gongkai] reading the local copy failed', err);
       return null;
     });

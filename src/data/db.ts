@@ -1,13 +1,7 @@
 import { deleteDB, openDB, unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { sha256Hex, type ItemFile } from '../content/bundle.ts';
-import { opfsAvailable, opfsPackDir, PackMissingError, type PackDir } from './packs.ts';
-import {
-  listSnapshots,
-  readSnapshot,
-  readSnapshotFiles,
-  snapshotName,
-  snapshotVersion,
-} from './snapshots.ts';
+import { layOut, opfsAvailable, opfsPackDir, PackMissingError, type PackDir } from './packs.ts';
+import { readSnapshot, snapshotName, snapshotVersion } from './snapshots.ts';
 import {
   DB_NAME,
   DB_VERSION,
@@ -383,61 +377,6 @@ export interface CommitExtras {
     paths: [path: string, sha256: string][];
     learnedKeys: LearnedKey[];
   };
-}
-
-/**
- * Lays bodies out in a pack file without copying what arrived together: the
- * entries of a received `.gkb` are views into one buffer, so the part of that
- * buffer they cover is written as it is (with the pack's own header and any
- * entries already stored, when those are under half of it); other bodies, and
- * those flagged in `copy`, are appended together. Returns the parts to write
- * and each body's offset.
- */
-export function layOut(
-  bodies: readonly Uint8Array[],
-  copy: readonly boolean[] = [],
-): {
-  parts: Uint8Array[];
-  offsets: number[];
-} {
-  const spans = new Map<ArrayBufferLike, { lo: number; hi: number; used: number }>();
-  for (const [i, b] of bodies.entries()) {
-    if (copy[i]) continue;
-    const s = spans.get(b.buffer) ?? { lo: Infinity, hi: 0, used: 0 };
-    s.lo = Math.min(s.lo, b.byteOffset);
-    s.hi = Math.max(s.hi, b.byteOffset + b.length);
-    s.used += b.length;
-    spans.set(b.buffer, s);
-  }
-  const parts: Uint8Array[] = [];
-  const start = new Map<ArrayBufferLike, number>();
-  let total = 0;
-  for (const [buffer, s] of spans) {
-    if (s.used * 2 < s.hi - s.lo || s.used < 65_536) continue;
-    parts.push(new Uint8Array(buffer, s.lo, s.hi - s.lo));
-    start.set(buffer, total - s.lo);
-    total += s.hi - s.lo;
-  }
-  // The rest is copied into one part: a write per body would cost a round trip each.
-  const loose: Uint8Array[] = [];
-  let looseBytes = 0;
-  const offsets = bodies.map((b, i) => {
-    const base = copy[i] ? undefined : start.get(b.buffer);
-    if (base !== undefined) return base + b.byteOffset;
-    loose.push(b);
-    looseBytes += b.length;
-    return total + looseBytes - b.length;
-  });
-  if (loose.length) {
-    const tail = new Uint8Array(looseBytes);
-    let at = 0;
-    for (const b of loose) {
-      tail.set(b, at);
-      at += b.length;
-    }
-    parts.push(tail);
-  }
-  return { parts, offsets };
 }
 
 /** The bytes of a new object: as received, else its stored form. */
@@ -954,20 +893,6 @@ export class Store {
     for (const name of names) {
       if (!live.has(name) && !this.writing.has(name)) await packs.remove(name);
     }
-  }
-
-  /**
-   * Snapshots in the pack directory, newest version first: what can restore
-   * the content when the database has lost it (src/sync/restore.ts).
-   */
-  async localCopies(): Promise<LocalCopySnapshot[]> {
-    return this.packs ? listSnapshots(this.packs) : [];
-  }
-
-  /** The files of a snapshot's bundle by path (see {@link readSnapshotFiles}). */
-  async readLocalCopy(snap: LocalCopySnapshot): Promise<Map<string, Uint8Array>> {
-    if (!this.packs) throw new StoreCorruptError('no pack directory is open');
-    return readSnapshotFiles(this.packs, snap);
   }
 
   /** Removes a snapshot that failed verification, so it is not tried again. */

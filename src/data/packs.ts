@@ -88,6 +88,61 @@ async function readRanges(
   return out;
 }
 
+/**
+ * Lays bodies out in a pack file without copying what arrived together: the
+ * entries of a received `.gkb` are views into one buffer, so the part of that
+ * buffer they cover is written as it is (with the pack's own header and any
+ * entries already stored, when those are under half of it); other bodies, and
+ * those flagged in `copy`, are appended together. Returns the parts to write
+ * and each body's offset.
+ */
+export function layOut(
+  bodies: readonly Uint8Array[],
+  copy: readonly boolean[] = [],
+): {
+  parts: Uint8Array[];
+  offsets: number[];
+} {
+  const spans = new Map<ArrayBufferLike, { lo: number; hi: number; used: number }>();
+  for (const [i, b] of bodies.entries()) {
+    if (copy[i]) continue;
+    const s = spans.get(b.buffer) ?? { lo: Infinity, hi: 0, used: 0 };
+    s.lo = Math.min(s.lo, b.byteOffset);
+    s.hi = Math.max(s.hi, b.byteOffset + b.length);
+    s.used += b.length;
+    spans.set(b.buffer, s);
+  }
+  const parts: Uint8Array[] = [];
+  const start = new Map<ArrayBufferLike, number>();
+  let total = 0;
+  for (const [buffer, s] of spans) {
+    if (s.used * 2 < s.hi - s.lo || s.used < 65_536) continue;
+    parts.push(new Uint8Array(buffer, s.lo, s.hi - s.lo));
+    start.set(buffer, total - s.lo);
+    total += s.hi - s.lo;
+  }
+  // The rest is copied into one part: a write per body would cost a round trip each.
+  const loose: Uint8Array[] = [];
+  let looseBytes = 0;
+  const offsets = bodies.map((b, i) => {
+    const base = copy[i] ? undefined : start.get(b.buffer);
+    if (base !== undefined) return base + b.byteOffset;
+    loose.push(b);
+    looseBytes += b.length;
+    return total + looseBytes - b.length;
+  });
+  if (loose.length) {
+    const tail = new Uint8Array(looseBytes);
+    let at = 0;
+    for (const b of loose) {
+      tail.set(b, at);
+      at += b.length;
+    }
+    parts.push(tail);
+  }
+  return { parts, offsets };
+}
+
 /** Whether this browser offers the origin private file system. */
 export function opfsAvailable(): boolean {
   return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';

@@ -9,6 +9,7 @@ import {
   type IngestResult,
   type TrustedKeyRef,
 } from './ingest.ts';
+import { trustedKeyRefs } from './restore.ts';
 import { fileSource, httpSource, type SideloadFile } from './sources.ts';
 import { initialStatus, type SyncStatus } from './status.ts';
 import { describeDuration, raiseFloor, TrustedClock } from './time.ts';
@@ -124,7 +125,7 @@ export class SyncEngine {
   }
 
   private get _keys(): TrustedKeyRef[] {
-    return this.options.config.trustedKeys.map((k) => ({ id: k.id, jwk: k.jwk, demo: k.demo }));
+    return trustedKeyRefs(this.options.config);
   }
 
   /** Reads the stored state, asks for persistent storage, and starts polling. */

@@ -1,3 +1,4 @@
+import type { KioskConfig } from '../config/types.ts';
 import type { ItemFile } from '../content/bundle.ts';
 import { verifyBundle } from '../content/verify.ts';
 import { listSnapshots, readSnapshotFiles, type PackDir, type Store } from '../data/db.ts';
@@ -11,6 +12,20 @@ export interface RestoreOptions {
   trustedKeys: readonly TrustedKeyRef[];
   bundleId?: string;
   limits: { maxFileBytes: number; maxBundleBytes: number };
+}
+
+/** The kiosk configuration's trusted keys, as the ingest takes them. */
+export function trustedKeyRefs(config: KioskConfig): TrustedKeyRef[] {
+  return config.trustedKeys.map((k) => ({ id: k.id, jwk: k.jwk, demo: k.demo }));
+}
+
+/** What a restore (and the read-only copy) verifies with, from the kiosk configuration. */
+export function restoreOptions(config: KioskConfig): RestoreOptions {
+  return {
+    trustedKeys: trustedKeyRefs(config),
+    bundleId: config.sync.bundleId,
+    limits: { maxFileBytes: config.sync.maxFileBytes, maxBundleBytes: config.sync.maxBundleBytes },
+  };
 }
 
 /** A restored version. */
@@ -39,9 +54,11 @@ export async function restoreLocalCopy(
 ): Promise<Restored | null> {
   if (await store.activeVersion()) return null;
   let dropped = 0;
-  for (const snap of await store.localCopies()) {
+  const packs = store.packs;
+  if (!packs) return null;
+  for (const snap of await listSnapshots(packs)) {
     try {
-      const files = await store.readLocalCopy(snap);
+      const files = await readSnapshotFiles(packs, snap);
       // Keys learned from verified manifests before the loss, as the lost database held them.
       if (snap.learnedKeys.length && !(await store.getMeta('learnedKeys'))?.length) {
         await store.setMeta('learnedKeys', snap.learnedKeys);

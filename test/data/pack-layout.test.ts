@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layOut } from '../../src/data/db.ts';
+import { layOut } from '../../src/data/packs.ts';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 

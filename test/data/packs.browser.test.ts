@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import {
   DB_VERSION,
+  listSnapshots,
+  readSnapshotFiles,
   openStore,
   opfsPackDir,
   StoreCorruptError,
@@ -27,6 +29,16 @@ const copy = (paths: [string, string][] = []) => ({
   paths,
   learnedKeys: [],
 });
+
+/** What a promise rejects with (undefined when it resolves). */
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
 
 /** Every value of an object store, read with the raw API. */
 function rawAll(name: string, storeName: string): Promise<unknown[]> {
@@ -79,9 +91,9 @@ describe('Store with pack files (real OPFS and IndexedDB in Chromium)', () => {
     const got = await store.getObjects([b.sha256]);
     expect(got.get(b.sha256)?.json).to.deep.equal(b.json);
     // The snapshot lists every object and the manifest, and reads back the exact bytes.
-    const [snap] = await store.localCopies();
+    const [snap] = await listSnapshots(packs);
     expect(snap.version).to.equal(1);
-    const back = await store.readLocalCopy(snap);
+    const back = await readSnapshotFiles(packs, snap);
     expect(new TextDecoder().decode(back.get('manifest.json'))).to.equal('{"manifest":true}');
     expect(back.get('objects/a.json')).to.deep.equal(a.raw);
     store.close();
@@ -104,12 +116,9 @@ describe('Store with pack files (real OPFS and IndexedDB in Chromium)', () => {
     const before = (await real.list()).sort();
     fail = true;
     const b = await obj('b', '乙');
-    let error: unknown;
-    try {
-      await store.commitVersion(record(2, [{ id: 'b', o: b }]), [b], { copy: copy() });
-    } catch (e) {
-      error = e;
-    }
+    const error = await rejection(
+      store.commitVersion(record(2, [{ id: 'b', o: b }]), [b], { copy: copy() }),
+    );
     expect((error as DOMException).name).to.equal('QuotaExceededError');
     expect((await store.activeVersion())?.version).to.equal(1);
     expect((await store.loadActive())?.items.length).to.equal(1);
@@ -124,12 +133,7 @@ describe('Store with pack files (real OPFS and IndexedDB in Chromium)', () => {
     const a = await obj('a', '甲');
     await store.commitVersion(record(1, [{ id: 'a', o: a }]), [a]);
     for (const f of await packs.list()) await packs.remove(f);
-    let error: unknown;
-    try {
-      await store.loadActive();
-    } catch (e) {
-      error = e;
-    }
+    const error = await rejection(store.loadActive());
     expect(error).to.be.instanceOf(StoreCorruptError);
     expect((error as Error).message).to.match(/pack file p1-/);
     store.close();
@@ -148,12 +152,7 @@ describe('Store with pack files (real OPFS and IndexedDB in Chromium)', () => {
     const text = new TextDecoder().decode(bytes).replace('甲', '申');
     await packs.remove(file);
     await packs.write(file, [new TextEncoder().encode(text)]);
-    let error: unknown;
-    try {
-      await store.loadActive();
-    } catch (e) {
-      error = e;
-    }
+    const error = await rejection(store.loadActive());
     expect(error).to.be.instanceOf(StoreCorruptError);
     expect((error as Error).message).to.match(/does not match its sha256/);
     store.close();
