@@ -35,6 +35,11 @@ export interface BundleServer {
   fleetStatus: number;
   /** Extra static files (path without leading slash → body and content type). */
   extra: Map<string, { body: Uint8Array | string; type: string }>;
+  /**
+   * The clock behind the `Date` header of bundle answers. A test that fakes the
+   * device clock sets it too, so the engine's trusted time never sees today's date.
+   */
+  now?: () => number;
   close(): Promise<void>;
 }
 
@@ -102,6 +107,7 @@ export async function startBundleServer(distDir = 'dist'): Promise<BundleServer>
 
   async function serveBundle(p: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const f = state.faults;
+    if (state.now) res.setHeader('Date', new Date(state.now()).toUTCString());
     if (f.delayMs?.match(p)) await new Promise((r) => setTimeout(r, f.delayMs?.ms));
     if (f.status?.match(p)) {
       res.writeHead(f.status.code).end('fault');

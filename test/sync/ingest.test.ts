@@ -49,6 +49,7 @@ beforeEach(async () => {
   store = await openStore({}, `ingest-${n++}`);
   server.faults = {};
   server.served.length = 0;
+  server.now = undefined;
 });
 
 function serve(bundle: BuiltBundle): void {
@@ -508,6 +509,9 @@ describe('SyncEngine', () => {
       }),
     );
     let now = Date.parse('2026-11-24T00:00:00Z');
+    // The server's Date header follows the same fake clock: the engine takes the
+    // latest of the device clock and the server's Date as trusted time.
+    server.now = () => now;
     const engine = new SyncEngine({
       store,
       config: config(),
