@@ -134,6 +134,11 @@ export class CdpPage {
       await this.cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: CLOCK_SCRIPT });
   }
 
+  /** Runs `source` in every new document of this page, before the page's own scripts. */
+  async addInitScript(source: string): Promise<void> {
+    await this.cdp.send('Page.addScriptToEvaluateOnNewDocument', { source });
+  }
+
   /** Navigates and waits for the load event (`timeoutMs`). */
   async goto(url: string, timeoutMs = 30_000): Promise<void> {
     this.errors.length = 0;
