@@ -24,7 +24,10 @@ export function engineNames(value: string | undefined, fallback: string): string
 export function systemEngine(): EngineSpec | null {
   const bin = findChromium();
   if (!bin) return null;
-  const version = execFileSync(bin, ['--version'], { encoding: 'utf8' });
+  const version = execFileSync(bin, ['--version'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const major = Number(/(\d+)\./.exec(version)?.[1] ?? 0);
   return { name: 'system', major, bin, env: {}, args: ['--headless', ...CHROMIUM_ARGS] };
 }

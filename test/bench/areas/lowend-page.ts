@@ -52,8 +52,12 @@ export async function slideChanges(
   const from = await page.evaluate<number>('performance.now()');
   for (let i = 0; i < changes; i++) {
     const before = await page.evaluate<string | null>(CURRENT);
-    await page.fastForward(dwellMs + 500);
-    const after = await page.poll<string | null>(CURRENT, 10_000, (c) => c !== before, 50);
+    // A paged slide (a long task table) stays one dwell per page: jump again until it moves.
+    let after = before;
+    for (let jump = 0; jump < 8 && after === before; jump++) {
+      await page.fastForward(dwellMs + 500);
+      after = await page.poll<string | null>(CURRENT, 5000, (c) => c !== before, 50);
+    }
     if (after === before) throw new Error(`slide ${i + 1} did not change from ${before}`);
     // A slide stays ≥ 15 s in real use: let the display's idle work (next slide, QR) run.
     await new Promise((r) => setTimeout(r, 400));
