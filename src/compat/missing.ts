@@ -20,6 +20,13 @@ const checks: ReadonlyArray<readonly [name: string, present: () => boolean]> = [
   ['Promise.allSettled', () => typeof Promise.allSettled === 'function'],
   ['Promise.any', () => typeof Promise.any === 'function'],
   ['Promise.withResolvers', () => 'withResolvers' in Promise],
+  // pdf.js (touch tier) on Chromium 83: see src/compat/weak-refs.ts.
+  ['WeakRef', () => typeof WeakRef === 'function'],
+  ['FinalizationRegistry', () => typeof FinalizationRegistry === 'function'],
+  [
+    'ReadableStream.prototype[Symbol.asyncIterator]',
+    () => typeof ReadableStream !== 'function' || Symbol.asyncIterator in ReadableStream.prototype,
+  ],
   ['Element.prototype.toggleAttribute', () => 'toggleAttribute' in Element.prototype],
   ['Element.prototype.replaceChildren', () => 'replaceChildren' in Element.prototype],
   // Constructable style sheets (Chromium 73): without them Lit would put styles in <style>

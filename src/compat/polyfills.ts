@@ -16,6 +16,7 @@ import 'core-js/actual/structured-clone';
 import 'core-js/actual/array/flat';
 import 'core-js/actual/array/flat-map';
 import 'core-js/actual/array/at';
+import 'core-js/actual/typed-array/at';
 import 'core-js/actual/array/find-last';
 import 'core-js/actual/array/find-last-index';
 import 'core-js/actual/object/from-entries';
@@ -27,6 +28,8 @@ import 'core-js/actual/string/at';
 // on V8 6.6 (Chromium 66, a thenable-resolution bug), and its replacement needs
 // `finally` and the rest from here.
 import 'core-js/actual/promise';
+import './weak-refs.ts';
+import './streams.ts';
 
 // Two DOM methods core-js does not cover, as the DOM standard defines them.
 if (!('toggleAttribute' in Element.prototype)) {
