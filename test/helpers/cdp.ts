@@ -108,7 +108,20 @@ export class CdpPage {
   /** Uncaught exceptions and console errors since the last {@link goto}. */
   readonly errors: string[] = [];
 
+  /** Requests that failed (`net::ERR_… url`) since the last {@link goto}. */
+  readonly failedRequests: string[] = [];
+  private readonly urls = new Map<string, string>();
+
   constructor(readonly cdp: CdpConnection) {
+    cdp.on('Network.requestWillBeSent', (p) => {
+      this.urls.set(String(p.requestId), (p.request as { url: string }).url);
+    });
+    cdp.on('Network.loadingFailed', (p) => {
+      if (p.canceled) return;
+      this.failedRequests.push(
+        `${String(p.errorText)} ${this.urls.get(String(p.requestId)) ?? ''}`,
+      );
+    });
     cdp.on('Runtime.exceptionThrown', (p) => {
       const d = p.exceptionDetails as { text?: string; exception?: { description?: string } };
       this.errors.push(d.exception?.description?.split('\n')[0] ?? d.text ?? 'exception');
@@ -142,6 +155,8 @@ export class CdpPage {
   /** Navigates and waits for the load event (`timeoutMs`). */
   async goto(url: string, timeoutMs = 30_000): Promise<void> {
     this.errors.length = 0;
+    this.failedRequests.length = 0;
+    this.urls.clear();
     const loaded = this.event('Page.loadEventFired', timeoutMs);
     const r = await this.cdp.send<{ errorText?: string }>('Page.navigate', { url });
     if (r.errorText) throw new Error(`navigating to ${url}: ${r.errorText}`);
@@ -393,9 +408,16 @@ export class CdpBrowser {
     );
     await this.browserWs.send('Browser.close', {}, 5000).catch(() => undefined);
     this.browserWs.close();
-    const timer = setTimeout(() => killGroup(this.child), 5000);
+    // A graceful exit flushes the profile (cache storage, IndexedDB) to disk; only a
+    // browser that hangs is killed.
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      killGroup(this.child);
+    }, 20_000);
     await exited;
     clearTimeout(timer);
+    if (killed && process.env.CDP_DEBUG) console.error(`[cdp] ${this.version} killed after 20 s`);
     killGroup(this.child);
     if (this.ownProfile) rmSync(this.profile, { recursive: true, force: true });
   }

@@ -120,8 +120,8 @@ async function displayRole(cell: Cell, role: { id: string; dwellMs: number }): P
 async function touchNeeds83(cell: Cell): Promise<void> {
   const { page } = cell;
   await page.goto(`${cell.base}?${QUERY}`);
-  const l = await lookUntil(page, (x) => /83/.test(x.text) || x.start, CONTENT_MS);
-  const at = l.text.indexOf('83');
+  const l = await lookUntil(page, (x) => /Chromium\s*83/.test(x.text) || x.start, CONTENT_MS);
+  const at = l.text.search(/Chromium\s*83/);
   const sentence = at >= 0 ? l.text.slice(Math.max(0, at - 40), at + 20) : '';
   const ok = at >= 0 && /[\u4e00-\u9fff]/.test(sentence) && !l.start;
   cell.record(
@@ -231,6 +231,15 @@ async function tampered(cell: Cell): Promise<void> {
   }
 }
 
+/** Entries in every CacheStorage cache of the page's origin (the worker's precache). */
+const CACHE_COUNT = `caches.keys().then(function (names) {
+    return Promise.all(names.map(function (n) {
+      return caches.open(n).then(function (c) { return c.keys(); }).then(function (r) {
+        return r.length + ' entries';
+      });
+    }));
+  }).then(function (x) { return 'cache storage ' + (x.join(', ') || 'empty'); })`;
+
 /**
  * Offline restart (supported tier, localhost): once the service worker is
  * active, the server stops and the browser restarts on the same profile; the
@@ -251,6 +260,8 @@ async function offlineRestart(cell: Cell): Promise<void> {
     cell.record('offline restart', false, `service worker not active (${state})`);
     return;
   }
+  // What the worker holds, named in a FAIL reason.
+  const cached = await cell.page.evaluate<string>(CACHE_COUNT);
   cell.page.close();
   await cell.browser.close();
   await cell.server.close();
@@ -267,12 +278,15 @@ async function offlineRestart(cell: Cell): Promise<void> {
   }
   // The server is down: the banner may well report a failed check meanwhile.
   const l = await lookUntil(cell.page, (x) => x.shown > 0, CONTENT_MS, { syncMayFail: true });
+  const cachedAfter = l.shown
+    ? ''
+    : await cell.page.evaluate<string>(CACHE_COUNT).catch(() => 'unreadable');
   cell.record(
     'offline restart',
     l.shown > 0,
     l.shown > 0
       ? `${l.shown} items with the server down (worker ${await workerState(cell.page)})`
-      : `nothing shown with the server down: ${summary(l)}`,
+      : `nothing shown with the server down: ${summary(l)}${firstError(cell.page)}; before the restart: ${cached}, after: ${cachedAfter}`,
   );
 }
 

@@ -83,8 +83,15 @@ export function workerState(page: CdpPage): Promise<string | null> {
   })()`);
 }
 
-/** The first page error, shortened, for a FAIL reason. */
+/** The page's errors and failed requests, shortened, for a FAIL reason. */
 export function firstError(page: CdpPage): string {
-  const e = page.errors[0];
-  return e ? `; page error: ${e.slice(0, 120)}` : '';
+  const e = page.errors.filter((x) => !/service worker registration failed/.test(x));
+  const short = (xs: string[]) =>
+    xs
+      .slice(0, 3)
+      .map((x) => x.slice(0, 160))
+      .join(' | ');
+  return `${e.length ? `; page errors: ${short(e)}` : ''}${
+    page.failedRequests.length ? `; failed requests: ${short(page.failedRequests)}` : ''
+  }`;
 }
