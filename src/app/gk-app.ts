@@ -82,11 +82,14 @@ export class GkApp extends LitElement {
       color: #8e0000;
       font-size: 40px;
     }
+    /* Margins, not flex gap (Chromium 84; the display tier starts at 66). */
+    header > * + * {
+      margin-left: 1rem;
+    }
     header {
       display: flex;
       justify-content: space-between;
       align-items: center;
-      gap: 1rem;
       padding: 1rem 2rem;
       background: var(--gk-accent, #b71c1c);
       color: #fff;
