@@ -44,10 +44,15 @@ function pureJs(): Promise<PureJs> {
   }
   pureJsModule ??= import('./crypto-js.ts').catch((err: unknown) => {
     pureJsModule = null;
-    throw new CryptoUnavailableError(
-      'load',
-      `the verification code could not be loaded (${err instanceof Error ? err.message : String(err)})`,
-    );
+    const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    // A download that failed is a TypeError; a chunk the engine cannot parse
+    // (a SyntaxError) will not load on a retry either.
+    throw err instanceof TypeError
+      ? new CryptoUnavailableError('load', `the verification code could not be loaded (${why})`)
+      : new CryptoUnavailableError(
+          'engine',
+          `this engine cannot run the verification code (${why})`,
+        );
   });
   return pureJsModule;
 }
