@@ -39,6 +39,7 @@ import type { ItemOpenEvent, SearchDoneEvent } from '../components/gk-kiosk.ts';
 import { CountsController, saveCsv } from './counts.ts';
 import { loadPdfjs } from './pdf.ts';
 import { itemTitle } from '../content/types.ts';
+import { engineLabel, parseEngine, Tier, tierOf, TIERS } from '../compat/engine.ts';
 import '../components/gk-clock.ts';
 import '../components/gk-notice-list.ts';
 import '../components/gk-status-banner.ts';
@@ -54,6 +55,9 @@ import {
 } from '../display/session.ts';
 import type { SearchHit } from '../components/gk-search-view.ts';
 import { loadBundleExtras, prepareSearch } from './content.ts';
+
+/** The engine this page runs on, read once (src/compat/engine.ts). */
+const ENGINE = parseEngine(navigator.userAgent);
 
 /**
  * The kiosk shell: the only element that talks to services (configuration,
@@ -75,6 +79,15 @@ export class GkApp extends LitElement {
       font-family:
         'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif;
       font-size: 20px;
+    }
+    .engine-too-old {
+      margin: 2rem;
+      font-size: 28px;
+      line-height: 1.6;
+    }
+    .engine-too-old h2 {
+      color: #8e0000;
+      font-size: 40px;
     }
     header {
       display: flex;
@@ -140,6 +153,8 @@ export class GkApp extends LitElement {
   @state() private _configProblems: ConfigProblem[] = [];
   @state() private _items: Item[] = [];
   @state() private _phase: 'starting' | 'ready' | 'failed' = 'starting';
+  /** A touch configuration on an engine of the display tier (Chromium 66–82): says so, runs nothing. */
+  @state() private _touchNeedsNewerEngine = false;
   @state() private _error = '';
   @state() private _status: SyncStatus = initialStatus(Date.now());
   @state() private _blocked = false;
@@ -233,7 +248,7 @@ export class GkApp extends LitElement {
           this._hasContent(),
           html`<main class=${chrome ? '' : 'bare'}>
             <gk-status-banner .messages=${this._messages()}></gk-status-banner>
-            ${this._renderContent()}
+            ${this._touchNeedsNewerEngine ? this._renderEngineTooOld() : this._renderContent()}
           </main>`,
         )
       }
@@ -279,6 +294,21 @@ export class GkApp extends LitElement {
   /** Whether there is content to rotate or browse (else the starting/empty screen shows). */
   private _hasContent(): boolean {
     return this._config !== null && this._phase === 'ready' && this._items.length > 0;
+  }
+
+  /** The touch role on a display-tier engine (README "Which browsers"). */
+  private _renderEngineTooOld() {
+    return html`<section class="engine-too-old" role="alert">
+      <h2>此设备的浏览器内核版本过低，无法运行触摸查询</h2>
+      <p>
+        触摸查询需要 Chromium ${TIERS.supported} 或更高版本的浏览器内核，本机为
+        ${engineLabel(ENGINE)}。
+      </p>
+      <p>
+        本机可以运行阅览室轮播和电子公告屏（需要 Chromium ${TIERS.display} 或更高版本）。请升级系统
+        WebView 或浏览器，或请管理员为本机改用阅览室或公告屏配置。
+      </p>
+    </section>`;
   }
 
   /** The touch kiosk (with the rotation as its attract loop) or the reading-room display. */
@@ -622,6 +652,13 @@ export class GkApp extends LitElement {
       this._config = config;
       this._configProblems = loaded.problems;
       if (loaded.origin === 'requested') await store.setMeta('lastValidConfig', config);
+      if (config.role === 'touch' && tierOf(ENGINE) !== Tier.supported) {
+        // Search, the on-screen keyboard, PDF and the workers need Chromium 83: say so
+        // rather than start a kiosk that would half work.
+        this._touchNeedsNewerEngine = true;
+        this._phase = 'ready';
+        return;
+      }
       // Before anything is shown: a device clock behind the last verified time must not
       // put ended items back on screen at start.
       this._time.observeFloor(await store.getMeta('timeFloor'));
@@ -759,7 +796,11 @@ export class GkApp extends LitElement {
     this._calendar = extras.calendar;
     this._generatedAt = Date.parse(content.record.generatedAt) || 0;
     this._items = sortForDisplay(content.items.map((f) => f.item as Item));
-    this._scheduleIndex(() => prepareSearch(store, content.record, content.items, extras));
+    // Only visitors search: a reading-room or notice-board screen (the display tier's
+    // only roles, on engines down to Chromium 66) never builds or holds the index.
+    if (this._config?.role === 'touch') {
+      this._scheduleIndex(() => prepareSearch(store, content.record, content.items, extras));
+    }
   }
 
   private _openAdmin(): void {
