@@ -1,22 +1,24 @@
 /**
- * The browser engine behind a user-agent string, for fleet reports (which
- * kiosk runs which Chromium) and for messages that must name the engine.
+ * The browser engine behind a user-agent string, as fleet reports carry it
+ * (`engine`, beside the full `userAgent`), and as messages name it.
  * Pure: the caller passes `navigator.userAgent`.
  *
- * Kiosks run Chromium in many disguises: Chrome, the Debian/UOS/Kylin
- * `chromium` packages, Android WebView kiosk shells, 360/QQ/Sogou/UOS
- * browsers, Edge. All of them carry `Chrome/<major>`, which is what decides
- * what the kiosk can do; the disguise is kept apart as `shell`. (Chrome on
- * iOS, `CriOS`, is WebKit underneath and is reported as such.)
+ * Name and major version come from src/compat/engine.ts (the one parser the
+ * tiers use too). Kiosks run Chromium in many disguises: Chrome, the
+ * Debian/UOS/Kylin `chromium` packages, Android WebView kiosk shells,
+ * 360/QQ/Sogou/UOS browsers, Edge. All of them carry `Chrome/<major>`, which
+ * decides what the kiosk can do; the disguise is added as `shell` when the
+ * user agent names it, so a fleet report tells a WebView box from a PC.
  */
+import { engineLabel, parseEngine } from '../compat/engine.ts';
 
 /** An engine and its major version, as sent in fleet reports. */
 export interface EngineInfo {
-  /** `Chromium`, `Firefox`, `WebKit`, or `unknown`. */
-  name: 'Chromium' | 'Firefox' | 'WebKit' | 'unknown';
+  /** `Chromium`, `Firefox`, `Safari`, or `unknown`. */
+  name: string;
   /** Major version of the engine (Chromium: the `Chrome/<major>` token), or null when unknown. */
   major: number | null;
-  /** The product around the engine when it says so (Android WebView, 360, UOS …). */
+  /** The product around a Chromium engine when it says so (Android WebView, 360, UOS …). */
   shell?: string;
 }
 
@@ -37,27 +39,16 @@ const SHELLS: readonly [RegExp, string][] = [
  * `{ name: 'unknown', major: null }`.
  */
 export function parseUserAgent(ua: string): EngineInfo {
-  const chrome = /\b(?:Chrome|Chromium|HeadlessChrome)\/(\d+)\./.exec(ua);
-  if (chrome) {
-    const info: EngineInfo = { name: 'Chromium', major: Number(chrome[1]) };
-    const shell = SHELLS.find(([re]) => re.test(ua));
-    return shell ? { ...info, shell: shell[1] } : info;
-  }
-  const firefox = /\bFirefox\/(\d+)/.exec(ua);
-  if (firefox) return { name: 'Firefox', major: Number(firefox[1]) };
-  const webkit = /\bAppleWebKit\/(\d+)/.exec(ua);
-  if (webkit) {
-    // Safari says its own version; WebViews without it give the WebKit build.
-    const version = /\bVersion\/(\d+)/.exec(ua);
-    return { name: 'WebKit', major: Number((version ?? webkit)[1]) };
-  }
-  return { name: 'unknown', major: null };
+  const { name, major } = parseEngine(ua);
+  if (name !== 'Chromium') return { name, major };
+  const shell = SHELLS.find(([re]) => re.test(ua));
+  return shell ? { name, major, shell: shell[1] } : { name, major };
 }
 
-/** `Chromium 66`, `Chromium 83（Android WebView）`, or `未知浏览器`, for messages on screen. */
+/** `Chromium 66`, `Chromium 66（Android WebView）`, or `未知浏览器`, for messages on screen. */
 export function describeEngine(engine: EngineInfo): string {
   if (engine.name === 'unknown') return '未知浏览器';
-  const base = engine.major === null ? engine.name : `${engine.name} ${engine.major}`;
+  const base = engineLabel(engine);
   return engine.shell ? `${base}（${engine.shell}）` : base;
 }
 

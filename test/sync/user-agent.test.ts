@@ -46,12 +46,7 @@ const UAS: [string, string, ReturnType<typeof parseUserAgent>][] = [
   [
     'Safari',
     'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
-    { name: 'WebKit', major: 17 },
-  ],
-  [
-    'Chrome on iOS (WebKit underneath)',
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1',
-    { name: 'WebKit', major: 605 },
+    { name: 'Safari', major: 17 },
   ],
   ['empty', '', { name: 'unknown', major: null }],
   ['garbage', 'curl/8.5.0', { name: 'unknown', major: null }],
