@@ -67,7 +67,7 @@ export function toSyncError(err: unknown): SyncError {
     return err.reason === 'engine'
       ? new SyncError(
           'crypto',
-          `此浏览器（${engine}）在 http 方式下无法校验内容签名（缺少 WebCrypto 与 BigInt），未采用任何内容；请改用 https 或本机地址访问，或升级到 Chromium 83 以上`,
+          `此浏览器为 ${engine}，在 http 方式下无法校验内容签名（缺少 WebCrypto 与 BigInt），未采用任何内容；请改用 https 或本机地址访问，或升级到 Chromium 83 以上`,
         )
       : new SyncError('network', `无法从服务器加载内容校验程序（${err.message}）`);
   }
