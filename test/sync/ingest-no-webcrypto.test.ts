@@ -3,7 +3,8 @@
 // bundle and refuses a tampered one under the same codes as with WebCrypto.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openStore, type Store } from '../../src/data/db.ts';
+import { memoryPackDir, openStore, type Store } from '../../src/data/db.ts';
+import { restoreLocalCopy } from '../../src/sync/restore.ts';
 import { ingestBundle, type IngestOptions } from '../../src/sync/ingest.ts';
 import { fileSource } from '../../src/sync/sources.ts';
 import { toSyncError, type SyncError } from '../../src/sync/errors.ts';
@@ -88,5 +89,29 @@ describe('ingest without WebCrypto', () => {
     const err = await refusal(makeBundle({ items: generatedItems(5), version: 3 }).files);
     expect(err.code).toBe('crypto');
     expect(err.message).toMatch(/无法校验内容签名/);
+  });
+});
+
+describe('restoring the local copy where nothing can verify', () => {
+  it('keeps the snapshot (it is not the copy that is wrong) and says crypto', async () => {
+    vi.unstubAllGlobals();
+    const packs = memoryPackDir();
+    const before = await openStore({}, `no-webcrypto-restore-${n++}`, { packs });
+    await ingestBundle(source(makeBundle({ items: generatedItems(10), version: 1 }).files), {
+      ...opts(),
+      store: before,
+    });
+    before.close();
+    const after = await openStore({}, `no-webcrypto-restore-${n++}`, { packs });
+    vi.stubGlobal('crypto', {});
+    vi.stubGlobal('BigInt', undefined);
+    const restoreOpts = { trustedKeys: [{ id: key.id, jwk: key.jwk }], limits: opts().limits };
+    const err = await restoreLocalCopy(after, restoreOpts).catch((e: unknown) => e);
+    expect(toSyncError(err).code).toBe('crypto');
+    expect(packs.files.has('v1.snap')).toBe(true);
+    // Where verification works again, the same copy comes back.
+    vi.unstubAllGlobals();
+    expect(await restoreLocalCopy(after, restoreOpts)).toEqual({ version: 1, dropped: 0 });
+    after.close();
   });
 });
