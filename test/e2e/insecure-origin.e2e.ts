@@ -48,6 +48,7 @@ describe('a kiosk on plain http from an intranet host', () => {
   let server: BundleServer;
   let page: Page;
   const errors: string[] = [];
+  const requests: string[] = [];
 
   beforeAll(async () => {
     server = await startBundleServer(DIST);
@@ -61,6 +62,7 @@ describe('a kiosk on plain http from an intranet host', () => {
     });
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       // 404s: the alerts file and the favicon are not published here.
@@ -157,6 +159,27 @@ describe('a kiosk on plain http from an intranet host', () => {
     const banner = await bannerText(page);
     expect(occurrences(banner, INSECURE_ORIGIN_NOTICE)).toBe(1);
     expect(banner).toMatch(/签名无效/);
+  });
+
+  it('loads the pure-JS verifier here, and a page on a secure origin never does', async () => {
+    const chunk = /\/assets\/crypto-js-[\w-]+\.js$/;
+    expect(requests.filter((u) => chunk.test(u))).toHaveLength(1);
+    server.bundle = v1.files;
+    // (Its service worker may precache the chunk with every other asset; the page never loads it.)
+    const secure = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const other = await secure.newPage();
+      const seen: string[] = [];
+      other.on('request', (r) => seen.push(r.url()));
+      await other.goto(server.url);
+      await expect
+        .poll(async () => (await shownTitles(other)).length, { timeout: 20_000 })
+        .toBe(v1.count);
+      expect(await other.evaluate(() => isSecureContext)).toBe(true);
+      expect(seen.filter((u) => chunk.test(u))).toEqual([]);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('switches to a good v2 while the page stays open', async () => {
