@@ -562,7 +562,14 @@ export class GkApp extends LitElement {
       {
         label: '持久存储',
         value:
-          s.persisted === null ? '未知' : s.persisted ? '已获准' : '未获准（可能被浏览器清除）',
+          s.persisted === null
+            ? // No navigator.storage on plain http: the browser may evict under storage pressure.
+              ORIGIN_NOTICE
+              ? '不可用（http 方式访问，可能被浏览器清除）'
+              : '未知'
+            : s.persisted
+              ? '已获准'
+              : '未获准（可能被浏览器清除）',
       },
       {
         label: '时钟偏差',

@@ -134,6 +134,10 @@ describe('a kiosk on plain http from an intranet host', () => {
     await panel.locator('#pin').fill('123456');
     await panel.locator('button[type=submit]').click();
     await expect.poll(() => panel.locator('dl').first().textContent()).toContain('当前版本');
+    // No navigator.storage here: no persistence grant, and the panel says why.
+    expect(await panel.locator('dl').first().textContent()).toMatch(
+      /持久存储\s*不可用（http 方式访问/,
+    );
     // Shadow DOM: the panel's own text, through the locator (which pierces it).
     expect(await panel.locator('.notice').allTextContents()).toEqual([INSECURE_ORIGIN_NOTICE]);
     const all = (await panel.locator('section').allInnerTexts()).join(' ');
