@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Alert, Attachment, Calendar, Item, Notice } from '../content/types.ts';
 import { sha256Hex } from '../content/bundle.ts';
+import { preloadCrypto } from '../content/crypto.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
 import {
   DB_NAME,
@@ -14,9 +15,15 @@ import {
   type Store,
 } from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
+import { toSyncError } from '../sync/errors.ts';
 import { restoreLocalCopy, restoreOptions, verifiedLocalCopy } from '../sync/restore.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
-import { initialStatus, reportStoreFailures, type SyncStatus } from '../sync/status.ts';
+import {
+  initialStatus,
+  originNotice,
+  reportStoreFailures,
+  type SyncStatus,
+} from '../sync/status.ts';
 import { describeDuration, TrustedClock } from '../sync/time.ts';
 import { ingestFromUrl } from '../sync/bench.ts';
 import { ClockController } from '../display/clock.ts';
@@ -82,11 +89,14 @@ export class GkApp extends LitElement {
       color: #8e0000;
       font-size: 40px;
     }
+    /* Margins, not flex gap (Chromium 84; the display tier starts at 66). */
+    header > * + * {
+      margin-left: 1rem;
+    }
     header {
       display: flex;
       justify-content: space-between;
       align-items: center;
-      gap: 1rem;
       padding: 1rem 2rem;
       background: var(--gk-accent, #b71c1c);
       color: #fff;
@@ -256,6 +266,7 @@ export class GkApp extends LitElement {
           : html`<gk-admin-panel
               ?unlocked=${this._admin === 'open'}
               .pinError=${this._pinError}
+              .notice=${ORIGIN_NOTICE ?? ''}
               .rows=${this._adminRows()}
               .message=${this._adminMessage}
               ?busy=${this._busy}
@@ -473,6 +484,8 @@ export class GkApp extends LitElement {
         text: `配置错误 ${p.file} ${p.field}：${p.problem}（已使用上一份有效配置）`,
       });
     }
+    // Plain http from an intranet host: no service worker, so no offline start (issue #17).
+    if (ORIGIN_NOTICE) messages.push({ level: 'warning', text: ORIGIN_NOTICE });
     if (this._storeLost && this._phase !== 'failed') {
       messages.push({ level: 'error', text: this._storeLost });
     }
@@ -552,7 +565,14 @@ export class GkApp extends LitElement {
       {
         label: '持久存储',
         value:
-          s.persisted === null ? '未知' : s.persisted ? '已获准' : '未获准（可能被浏览器清除）',
+          s.persisted === null
+            ? // No navigator.storage on plain http: the browser may evict under storage pressure.
+              ORIGIN_NOTICE
+              ? '不可用（http 方式访问，可能被浏览器清除）'
+              : '未知'
+            : s.persisted
+              ? '已获准'
+              : '未获准（可能被浏览器清除）',
       },
       {
         label: '时钟偏差',
@@ -629,6 +649,8 @@ export class GkApp extends LitElement {
 
   private async _start(): Promise<void> {
     let opened = false;
+    // Without WebCrypto (plain http) the pure-JS verifier is fetched now, while the server is reachable.
+    preloadCrypto();
     try {
       let { store, recovered } = await this._openStore();
       opened = true;
@@ -801,7 +823,14 @@ export class GkApp extends LitElement {
       this._pinError = '本机未设置管理密码（admin.pinSha256），管理功能已停用。';
       return;
     }
-    const hash = await sha256Hex(new TextEncoder().encode(`gongkai:${e.detail.pin}`));
+    let hash: string;
+    try {
+      hash = await sha256Hex(new TextEncoder().encode(`gongkai:${e.detail.pin}`));
+    } catch (err) {
+      // No WebCrypto and no usable fallback here (see the sync status for why).
+      this._pinError = `无法校验密码：${toSyncError(err).message}`;
+      return;
+    }
     if (hash === expected) {
       this._admin = 'open';
       this._pinError = '';
@@ -870,6 +899,9 @@ export class GkApp extends LitElement {
 const VISITOR_DEFAULTS: VisitorSettings = new URLSearchParams(location.search).has('elder')
   ? Object.freeze({ ...KIOSK_DEFAULT_SETTINGS, elder: true })
   : KIOSK_DEFAULT_SETTINGS;
+
+/** Said once in the status line and the admin panel when the page is not a secure context. */
+const ORIGIN_NOTICE = originNotice({ isSecureContext: window.isSecureContext });
 
 /** OpenCC Simplified → Traditional (Hong Kong), loaded only when a visitor asks for it. */
 async function loadTraditionalConverter(): Promise<(s: string) => string> {
