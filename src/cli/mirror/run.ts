@@ -13,7 +13,7 @@ import { validateContent, type RawSource } from '../../content/validate.ts';
 import { loadCalendar, nodeSanitizer } from '../content-dir.ts';
 import { exists, mapLimit, progress } from '../util.ts';
 import type { MirrorConfig } from './config.ts';
-import { PoliteClient, userAgent } from './http.ts';
+import { FetchFailure, PoliteClient, userAgent } from './http.ts';
 import {
   heldDir,
   loadState,
@@ -148,7 +148,14 @@ async function commitRun(
   previous: MirrorState | null,
 ): Promise<void> {
   const { dir, cfg } = opts;
-  const listing = await source.list(ctx);
+  let listing;
+  try {
+    listing = await source.list(ctx);
+  } catch (e) {
+    // A portal that is down or too slow while listing: nothing to trust.
+    if (e instanceof FetchFailure) throw new CrawlError(e.message, { cause: e });
+    throw e;
+  }
   report.warnings.push(...listing.warnings);
   report.listed = listing.entries.length;
   const prevItems = previous?.items ?? {};
