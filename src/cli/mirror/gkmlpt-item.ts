@@ -26,13 +26,16 @@ export function str(v: unknown): string | undefined {
 export function dateOfUnix(n: number): string | undefined {
   if (!Number.isFinite(n) || n <= 0) return undefined;
   const ms = n > 1e11 ? n : n * 1000;
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(ms));
+  return SHANGHAI_DAY.format(new Date(ms));
 }
+
+// Created once: building a DateTimeFormat costs about 1 ms, more than all else per item.
+const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** A date field given as Unix seconds, a digit string of them, or a date string. */
 export function portalDate(v: unknown): string | undefined {

@@ -18,7 +18,7 @@ let good: Record<string, string>;
 const state = (): string => readFileSync(join(dir, '_mirror', 'state.json'), 'utf8');
 
 beforeEach(async () => {
-  portal = await startPortal({ items: 200, paging: 'paged', pageSize: 25, prefix: '/yjzjj' });
+  portal = await startPortal({ items: 90, paging: 'paged', pageSize: 25, prefix: '/yjzjj' });
   dir = contentDir({ idPrefix: 't' });
   const first = await mirror('gkmlpt', portal.siteUrl, '--out', dir);
   expect(first.code).toBe(0);
@@ -57,16 +57,16 @@ describe('a bad crawl is refused and the last good content stays', () => {
   });
 
   it('a category suddenly lists far fewer items than last time (threshold configurable)', async () => {
-    portal.faults.listOnly = new Map([['701', 20]]);
-    await refused(/category 701 规划计划: lists 20 items, last run 66/);
+    portal.faults.listOnly = new Map([['701', 10]]);
+    await refused(/category 701 规划计划: lists 10 items, last run 30/);
     // A lower threshold accepts it as real withdrawals.
     const r = await mirror('gkmlpt', portal.siteUrl, '--out', dir, '--min-listed-share', '0.2');
     expect(r.code).toBe(0);
-    expect(r.report!.removed).toHaveLength(46);
+    expect(r.report!.removed).toHaveLength(20);
   });
 
   it('most of the site is withdrawn at once', async () => {
-    for (let id = 1020; id < 1180; id++) portal.withdraw(id);
+    for (let id = 1020; id < 1080; id++) portal.withdraw(id);
     await refused(/lists \d+ items, last run \d+ \(below 50 %/);
   });
 
@@ -137,7 +137,7 @@ describe('a crash mid-run', () => {
     // Killed hard (as a power cut would) once some details are fetched.
     await vi.waitFor(
       () => {
-        if (portal.stats.detail - 200 < 60) throw new Error('not yet');
+        if (portal.stats.detail - 90 < 30) throw new Error('not yet');
       },
       { timeout: 60_000, interval: 5 },
     );
@@ -149,9 +149,9 @@ describe('a crash mid-run', () => {
     const before = portal.stats.detail;
     const r = await mirror('gkmlpt', portal.siteUrl, '--out', fresh);
     expect(r.code).toBe(0);
-    expect(r.report!.new).toHaveLength(200);
-    expect(r.report!.resumed).toBeGreaterThanOrEqual(55);
-    expect(portal.stats.detail - before).toBe(200 - r.report!.resumed);
+    expect(r.report!.new).toHaveLength(90);
+    expect(r.report!.resumed).toBeGreaterThanOrEqual(25);
+    expect(portal.stats.detail - before).toBe(90 - r.report!.resumed);
     for (const [file] of Object.entries(snapshot(fresh)))
       if (file.endsWith('.json'))
         expect(() => JSON.parse(readFileSync(join(fresh, file), 'utf8'))).not.toThrow();
