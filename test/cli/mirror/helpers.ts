@@ -1,7 +1,7 @@
 // Helpers for the mirror tests: run the command in-process (quietly), snapshot
 // a content folder to prove a refused run changed nothing, and spawn the real
 // CLI for the check → build → verify chain.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,16 +71,18 @@ export function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-/**
- * Runs the real CLI as a child process. Asynchronous: the fixture portal runs
- * in this process and must keep answering while the child crawls it.
- */
-export function gk(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+/** Runs a shell script (asynchronously, like {@link gk}) with an environment. */
+export function sh(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; out: string; err: string }> {
+  return collect(spawn('sh', [script], { cwd: ROOT, env }));
+}
+
+function collect(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'src/cli/bin.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -88,6 +90,19 @@ export function gk(...args: string[]): Promise<{ code: number; out: string; err:
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? -1, out, err }));
   });
+}
+
+/**
+ * Runs the real CLI as a child process. Asynchronous: the fixture portal runs
+ * in this process and must keep answering while the child crawls it.
+ */
+export function gk(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return collect(
+    spawn(process.execPath, [join(ROOT, 'src/cli/bin.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    }),
+  );
 }
 
 /** One mirrored item file, parsed. */

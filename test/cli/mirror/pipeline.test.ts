@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPortal, type Portal } from './fixture-portal.ts';
-import { contentDir, gk, snapshot, TODAY } from './helpers.ts';
+import { contentDir, gk, ROOT, sh, snapshot, TODAY } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
@@ -111,5 +111,34 @@ describe('mirror → content check → bundle build → bundle verify', () => {
     const review = await gk('mirror', 'review', dir);
     expect(review.code).toBe(1);
     expect(review.out).toMatch(/The crawl was REFUSED/);
+  });
+
+  it('docs/mirror/gongkai-mirror.sh publishes, and keeps the published bundle when the crawl is bad', async () => {
+    portal.faults.listErrorPage = undefined;
+    const content = contentDir({ idPrefix: 'sh' });
+    const out = join(tmp, 'published');
+    const env = {
+      ...process.env,
+      GONGKAI_BIN: join(ROOT, 'src/cli/bin.js'),
+      GONGKAI_SITE: portal.siteUrl,
+      GONGKAI_CONTENT: content,
+      GONGKAI_KEY: `${key}.private.pem`,
+      GONGKAI_PUB: `${key}.public.pem`,
+      GONGKAI_OUT: out,
+      GONGKAI_MIRROR_OPTS: '--delay 0 --quiet',
+    };
+    const script = join(ROOT, 'docs/mirror/gongkai-mirror.sh');
+    const first = await sh(script, env);
+    expect(first.code, first.err).toBe(3); // published; two items wait for review
+    expect(first.err).toMatch(/held for review/);
+    expect(first.out).toMatch(/published/);
+    expect((await gk('bundle', 'verify', out, '--pub', `${key}.public.pem`)).code).toBe(0);
+    const published = snapshot(out);
+    portal.faults.listTruncated = new Set(['701']);
+    portal.edit(1003);
+    const bad = await sh(script, env);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/refused the crawl \(exit 1\); the published bundle stays/);
+    expect(snapshot(out)).toEqual(published);
   });
 });
