@@ -7,7 +7,7 @@
  * before the first write. The commit writes each file atomically and the state
  * last, so an interrupted run leaves complete files and is simply redone.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateContent, type RawSource } from '../../content/validate.ts';
 import { loadCalendar, nodeSanitizer } from '../content-dir.ts';
@@ -75,18 +75,45 @@ interface Staged extends Omit<FetchedItem, 'attachments'> {
   attachments: { name: string; mime: string; ext: string; sha256: string }[];
 }
 
-const stagedPath = (dir: string, id: string): string => join(stagingDir(dir), `${id}.json`);
+/** Details fetched by a run, one JSON line each: appended, so a crash loses at most the last line. */
+const journalPath = (dir: string): string => join(stagingDir(dir), 'details.jsonl');
 const blobPath = (dir: string, sha: string): string => join(stagingDir(dir), 'blobs', sha);
 
-async function readStaged(dir: string, e: ListEntry): Promise<Staged | null> {
+/**
+ * The staging journal of an unfinished run: id → staged detail (the last line
+ * of an id wins). A torn last line (a crash mid-write) is skipped.
+ */
+async function readJournal(dir: string): Promise<Map<string, Staged & { id: string }>> {
+  const out = new Map<string, Staged & { id: string }>();
+  let text: string;
   try {
-    const s = JSON.parse(await readFile(stagedPath(dir, e.id), 'utf8')) as Staged;
-    if (s.fingerprint !== e.fingerprint) return null;
-    for (const a of s.attachments) if (!(await exists(blobPath(dir, a.sha256)))) return null;
-    return s;
+    text = await readFile(journalPath(dir), 'utf8');
   } catch {
-    return null;
+    return out;
   }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const s = JSON.parse(line) as Staged & { id: string };
+      if (typeof s.id === 'string' && typeof s.fingerprint === 'string') out.set(s.id, s);
+    } catch {
+      // A torn line: that item is fetched again.
+    }
+  }
+  return out;
+}
+
+/** Opens the journal for appending, ending a torn last line first. */
+async function openJournal(dir: string): Promise<FileHandle> {
+  await mkdir(stagingDir(dir), { recursive: true });
+  const h = await open(journalPath(dir), 'a+');
+  const { size } = await h.stat();
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    await h.read(last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) await h.write('\n');
+  }
+  return h;
 }
 
 /** Runs the mirror; throws only on usage or I/O errors, a bad crawl is a report with ok false. */
@@ -183,37 +210,52 @@ async function commitRun(
   const bar = progress('mirror', opts.quiet);
   let done = 0;
   const fetched = new Map<string, Staged>();
-  await mapLimit(todo, cfg.concurrency, async (e) => {
-    let staged = await readStaged(dir, e);
-    if (staged) report.resumed++;
-    else {
-      try {
-        const f = await source.fetch(e, ctx);
-        for (const a of f.attachments) await writeAtomic(blobPath(dir, a.sha256), a.bytes);
-        staged = {
-          fingerprint: e.fingerprint,
-          item: f.item,
-          notes: f.notes,
-          attachments: f.attachments.map(({ name, mime, ext, sha256 }) => ({
-            name,
-            mime,
-            ext,
-            sha256,
-          })),
-        };
-        await writeAtomic(stagedPath(dir, e.id), JSON.stringify(staged));
-      } catch (err) {
-        report.failed.push({
-          id: e.id,
-          title: e.title,
-          url: e.url,
-          reason: err instanceof Error ? err.message : String(err),
-        });
+  const journal = await readJournal(dir);
+  const out = await openJournal(dir);
+  try {
+    await mapLimit(todo, cfg.concurrency, async (e) => {
+      let staged: Staged | null = null;
+      const j = journal.get(e.id);
+      if (j && j.fingerprint === e.fingerprint) {
+        let complete = true;
+        for (const a of j.attachments)
+          if (!(await exists(blobPath(dir, a.sha256)))) complete = false;
+        if (complete) {
+          staged = j;
+          report.resumed++;
+        }
       }
-    }
-    if (staged) fetched.set(e.id, staged);
-    bar.tick(++done, todo.length);
-  });
+      if (!staged) {
+        try {
+          const f = await source.fetch(e, ctx);
+          for (const a of f.attachments) await writeAtomic(blobPath(dir, a.sha256), a.bytes);
+          staged = {
+            fingerprint: e.fingerprint,
+            item: f.item,
+            notes: f.notes,
+            attachments: f.attachments.map(({ name, mime, ext, sha256 }) => ({
+              name,
+              mime,
+              ext,
+              sha256,
+            })),
+          };
+          await out.write(`${JSON.stringify({ id: e.id, ...staged })}\n`);
+        } catch (err) {
+          report.failed.push({
+            id: e.id,
+            title: e.title,
+            url: e.url,
+            reason: err instanceof Error ? err.message : String(err),
+          });
+        }
+      }
+      if (staged) fetched.set(e.id, staged);
+      bar.tick(++done, todo.length);
+    });
+  } finally {
+    await out.close();
+  }
   bar.end();
   const limit = Math.max(3, Math.floor(todo.length * cfg.maxFailedShare));
   if (report.failed.length > limit)
