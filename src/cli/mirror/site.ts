@@ -7,6 +7,8 @@
 import { JSDOM } from 'jsdom';
 import { decodeText } from '../import/index.ts';
 import { importHtml } from '../import/html.ts';
+import { pushTo } from '../import/meta.ts';
+import { mapCategory } from './config.ts';
 import { applyConfig } from './gkmlpt-item.ts';
 import { sha256, stableJson } from './state.ts';
 import {
@@ -134,6 +136,19 @@ export class SiteSource implements MirrorSource {
     item.id = entry.id;
     const src = (item.source ?? {}) as Record<string, unknown>;
     item.source = { ...src, url: entry.url };
+    if (!item.infoCategory) {
+      // The page's ColumnName through the same mapping tables as gkmlpt categories.
+      const column = typeof src.column === 'string' ? src.column : undefined;
+      const cat = mapCategory([column], ctx.cfg);
+      item.infoCategory = cat?.key ?? 'other';
+      pushTo(
+        item,
+        'inferred',
+        cat
+          ? `infoCategory ${cat.key} from ${cat.by}`
+          : `infoCategory other: no mapping for column ${column ?? '(none)'} (add one to categoryMap)`,
+      );
+    }
     applyConfig(item, entry.id, ctx.cfg);
     const notes = result.problems.map(
       (p) => `${p.level} ${p.field ?? ''}${p.element ? ` (${p.element})` : ''}: ${p.reason}`,
