@@ -27,6 +27,7 @@ const cfg = {
   concurrency,
   defaults: { privacy: { containsPersonalInfo: false } },
 };
+const startedAt = new Date();
 const load = loadavg()
   .map((l) => l.toFixed(2))
   .join(' / ');
@@ -65,7 +66,7 @@ const section = `<!-- bench:mirror:start -->
 
 \`npm run bench:mirror\`: \`gongkai mirror gkmlpt\` (the run engine, in-process) against the loopback fixture portal (test/cli/mirror/fixture-portal.ts) with ${fmt(items)} items in 3 categories, 100 per list page, every tenth with a PDF attachment, politeness off (no delay, ${concurrency} requests in flight). Into an empty content folder, then again unchanged, then with 1 % of the items edited. The portal runs in the same process, so its work is inside the wall and CPU times. Node ${process.version}.
 
-Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${load} at its start.
+Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${load} at its start. The work is CPU-bound in one process: on a machine busier than its cores, the wall time mostly measures waiting for a core, and the CPU time is the figure to compare.
 
 | run | wall | CPU (user + system) | requests | bytes | target |
 |---|---:|---:|---:|---:|---|
