@@ -106,6 +106,14 @@ export async function mirrorCommand(argv: string[]): Promise<number> {
       ? new GkmlptSource(url, { categories })
       : new SiteSource(url, { maxPages: maxPages ?? 50 });
   let report: RunReport;
+  // Ctrl-C: every file is written atomically and the state last, so stopping anywhere is safe.
+  const onInterrupt = (): void => {
+    console.error(
+      '\ninterrupted: the content folder is consistent; the next run resumes from here',
+    );
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     report = await runMirror(source, {
       dir,
@@ -118,6 +126,8 @@ export async function mirrorCommand(argv: string[]): Promise<number> {
     if (!(e instanceof CrawlError)) throw e;
     console.error(`REFUSED: ${e.message}`);
     return MIRROR_EXIT.refused;
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
   print(report, values.json === true, values.review === true);
   return exitCodeOf(report);

@@ -286,6 +286,7 @@ async function commitRun(
   }
 
   // Commit: attachments, then items, then removals; the state last.
+  await sweepTempFiles(dir, [folder, 'attachments']);
   const state: MirrorState = {
     format: 1,
     kind: source.kind,
@@ -361,4 +362,17 @@ async function pruneHeld(dir: string, listed: Set<string>, complete: boolean): P
   }
   for (const n of names)
     if (n.endsWith('.json') && !listed.has(n.slice(0, -5))) await removeFile(join(heldDir(dir), n));
+}
+
+/** Temp files a killed run left (dot-named, so never read as content): removed before writing. */
+async function sweepTempFiles(dir: string, folders: string[]): Promise<void> {
+  for (const f of folders) {
+    let names: string[];
+    try {
+      names = await readdir(join(dir, f));
+    } catch {
+      continue;
+    }
+    for (const n of names) if (/^\..*\.tmp-\d+-\d+$/.test(n)) await removeFile(join(dir, f, n));
+  }
 }

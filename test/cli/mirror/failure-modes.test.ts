@@ -4,7 +4,7 @@
 // refused with exit code 1 and that the content folder is byte-for-byte what
 // the last good run left. A mirror that published from the bad crawl fails here.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startPortal, type Portal } from './fixture-portal.ts';
@@ -146,12 +146,16 @@ describe('a crash mid-run', () => {
     // Nothing was published by the interrupted run: the content folder is still empty.
     expect(snapshot(fresh)).toEqual({});
     portal.faults.slowMs = 0;
+    // A temp file as a kill during the commit would leave it (dot-named: never read as content).
+    mkdirSync(join(fresh, 'gkmlpt'));
+    writeFileSync(join(fresh, 'gkmlpt', '.t-1000.json.tmp-999-0'), '{"kind": "no');
     const before = portal.stats.detail;
     const r = await mirror('gkmlpt', portal.siteUrl, '--out', fresh);
     expect(r.code).toBe(0);
     expect(r.report!.new).toHaveLength(90);
     expect(r.report!.resumed).toBeGreaterThanOrEqual(25);
     expect(portal.stats.detail - before).toBe(90 - r.report!.resumed);
+    expect(existsSync(join(fresh, 'gkmlpt', '.t-1000.json.tmp-999-0'))).toBe(false);
     for (const [file] of Object.entries(snapshot(fresh)))
       if (file.endsWith('.json'))
         expect(() => JSON.parse(readFileSync(join(fresh, file), 'utf8'))).not.toThrow();
