@@ -194,6 +194,14 @@ async function commitRun(
     throw new CrawlError(
       `the site lists ${listing.entries.length} items, last run ${prevCount}: below ${Math.round(cfg.minListedShare * 100)} %, a broken listing rather than withdrawals`,
     );
+  if (listing.complete && cfg.minListedShare > 0) {
+    // A category that vanished from the tree is a broken tree as often as a real reorganisation.
+    for (const [id, c] of Object.entries(previous?.categories ?? {}))
+      if (c.count > 0 && !(id in listing.categories))
+        throw new CrawlError(
+          `category ${id} ${c.name} (${c.count} items last run) is gone from the catalogue; if the portal really dropped it, run once with --min-listed-share 0`,
+        );
+  }
   const listedIds = new Set(listing.entries.map((e) => e.id));
   const wanted = listing.entries.filter(
     (e) => !opts.since || !e.publishDate || e.publishDate >= opts.since,
@@ -292,7 +300,9 @@ async function commitRun(
     kind: source.kind,
     site: source.site,
     updatedAt: new Date().toISOString(),
-    categories: { ...(previous?.categories ?? {}), ...listing.categories },
+    categories: listing.complete
+      ? listing.categories
+      : { ...(previous?.categories ?? {}), ...listing.categories },
     items: {},
   };
   for (const [id, seen] of Object.entries(prevItems))

@@ -65,6 +65,16 @@ describe('a bad crawl is refused and the last good content stays', () => {
     expect(r.report!.removed).toHaveLength(20);
   });
 
+  it('a category disappears from the catalogue tree', async () => {
+    portal.faults.treeWithout = new Set(['702']);
+    await refused(/category 702 财政预决算 \(30 items last run\) is gone from the catalogue/);
+    // An admin who knows the portal dropped it says so once.
+    const r = await mirror('gkmlpt', portal.siteUrl, '--out', dir, '--min-listed-share', '0');
+    expect(r.code).toBe(0);
+    expect(r.report!.removed).toHaveLength(30);
+    expect((await mirror('gkmlpt', portal.siteUrl, '--out', dir)).code).toBe(0);
+  });
+
   it('most of the site is withdrawn at once', async () => {
     for (let id = 1020; id < 1080; id++) portal.withdraw(id);
     await refused(/lists \d+ items, last run \d+ \(below 50 %/);

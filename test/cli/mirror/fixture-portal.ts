@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 export interface PortalFaults {
   /** The index page is an HTML error page (status 200). */
   indexError?: boolean;
+  /** These leaf categories are missing from the index page's TREE. */
+  treeWithout?: Set<string>;
   /** These categories' list pages are an HTML error page with status 200. */
   listErrorPage?: Set<string>;
   /** These categories' list pages are cut in the middle of the JSON. */
@@ -180,11 +182,13 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
     if (rest === '/gkmlpt/index') {
       stats.index++;
       if (faults.indexError) return html(res, errorPage);
+      const shown = (id: string): boolean => !faults.treeWithout?.has(id);
       const tree = `[{ id: 700, name: '政府信息公开目录', children: [${LEAVES.slice(0, 2)
+        .filter((l) => shown(l.id))
         .map((l) => `{ id: ${l.id}, name: '${l.name}', post_count: 0 }`)
-        .join(
-          ', ',
-        )}] }, { id: '${LEAVES[2].id}', name: "${LEAVES[2].name}" }, { id: 799, name: '依申请公开', jump_url: 'http://elsewhere.invalid/ysq' }]`;
+        .join(', ')}] }, ${
+        shown(LEAVES[2].id) ? `{ id: '${LEAVES[2].id}', name: "${LEAVES[2].name}" }, ` : ''
+      }{ id: 799, name: '依申请公开', jump_url: 'http://elsewhere.invalid/ysq' }]`;
       return html(
         res,
         `<!doctype html><html><head><meta charset="utf-8"><title>政府信息公开</title>
