@@ -97,7 +97,7 @@ export class KioskUpdater {
     const container = navigator.serviceWorker as ServiceWorkerContainer | undefined;
     // Chromium before 70 exposes navigator.serviceWorker on insecure origins too and only
     // refuses at register(): plain http from an intranet host is 'unsupported', not an error.
-    if (!container || !isSecureContext) {
+    if (!container || (typeof isSecureContext === 'boolean' && !isSecureContext)) {
       this.options.status.update({ state: 'unsupported' });
       return;
     }
