@@ -25,25 +25,26 @@ export class CryptoUnavailableError extends Error {
 }
 
 type PureJs = typeof import('./crypto-js.ts');
-let pureJsModule: Promise<PureJs> | null = null;
+/** One module per kind, chosen by what this engine has (BigInt or not). */
+const pureJsModules: { bigint?: Promise<PureJs>; nobigint?: Promise<PureJs> } = {};
 
 /** WebCrypto when the page has it (Node, secure contexts); null on plain-http origins. */
 function webCrypto(): SubtleCrypto | null {
   return (globalThis.crypto as Crypto | undefined)?.subtle ?? null;
 }
 
-/** The pure-JS fallback, loaded once; a failed download is retried on the next call. */
+/**
+ * The pure-JS fallback, loaded once; a failed download is retried on the next call.
+ * Engines without BigInt (Chromium 66) get the bn.js-based implementation.
+ */
 function pureJs(): Promise<PureJs> {
-  if (typeof BigInt !== 'function') {
-    return Promise.reject(
-      new CryptoUnavailableError(
-        'engine',
-        'no WebCrypto on this origin and no BigInt in this engine for the pure-JS fallback',
-      ),
-    );
-  }
-  pureJsModule ??= import('./crypto-js.ts').catch((err: unknown) => {
-    pureJsModule = null;
+  const kind = typeof BigInt === 'function' ? 'bigint' : 'nobigint';
+  const loading = (pureJsModules[kind] ??= (
+    (kind === 'bigint'
+      ? import('./crypto-js.ts')
+      : import('./crypto-nobigint.ts')) as Promise<PureJs>
+  ).catch((err: unknown) => {
+    pureJsModules[kind] = undefined;
     const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     // A download that failed is a TypeError; a chunk the engine cannot parse
     // (a SyntaxError) will not load on a retry either.
@@ -53,8 +54,8 @@ function pureJs(): Promise<PureJs> {
           'engine',
           `this engine cannot run the verification code (${why})`,
         );
-  });
-  return pureJsModule;
+  }));
+  return loading;
 }
 
 /**
@@ -63,14 +64,14 @@ function pureJs(): Promise<PureJs> {
  * Does nothing where WebCrypto exists or the engine cannot run the fallback.
  */
 export function preloadCrypto(): void {
-  if (webCrypto() || typeof BigInt !== 'function') return;
+  if (webCrypto()) return;
   pureJs().catch(() => undefined);
 }
 
 /** Which implementation verifies on this page: for diagnostics and the benchmark. */
-export function cryptoBackend(): 'webcrypto' | 'pure-js' | 'none' {
+export function cryptoBackend(): 'webcrypto' | 'pure-js' | 'pure-js-nobigint' {
   if (webCrypto()) return 'webcrypto';
-  return typeof BigInt === 'function' ? 'pure-js' : 'none';
+  return typeof BigInt === 'function' ? 'pure-js' : 'pure-js-nobigint';
 }
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
