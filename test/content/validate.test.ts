@@ -12,12 +12,8 @@ import {
   validateContent,
   type Problem,
 } from '../../src/content/validate.ts';
-import {
-  findPii,
-  isValidIdNumber,
-  normalizeDocNo,
-  parseDate,
-} from '../../src/content/normalize.ts';
+import { normalizeDocNo, parseDate } from '../../src/content/normalize.ts';
+import { findPii, isValidIdNumber } from '../../src/content/pii.ts';
 import type { Notice } from '../../src/content/types.ts';
 
 const require = createRequire(import.meta.url);

@@ -1,0 +1,375 @@
+/**
+ * The personal-information gate (domain.md 2.5), shared by the CLI's
+ * `content check` / `bundle build` (through validate.ts) and the kiosk (what
+ * visitors type into search before it is counted, src/data/stats.ts).
+ *
+ * Pure and synchronous. Text is first normalised (NFKC: full-width digits,
+ * letters, brackets and spaces become ASCII), then digit runs are read as
+ * groups joined by one separator (space, hyphen, dot or a dash), so
+ * `420111 19930215 1386`, `１３９１２３４５６７８` and `+86 139-1234-5678` are
+ * seen as the numbers they are. A match always covers whole groups: two
+ * numbers written in different words are never merged, and a run touching a
+ * Latin letter is part of a code (索引号 `11990100MB0D56786X`), not a number.
+ *
+ * Every detector checks a checksum or a structure (GB 11643 check digit and
+ * birth date, Luhn and an issuer prefix, the Hong Kong and Taiwan check
+ * characters), so 文号, dates, 索引号 and office landlines pass. Masked forms
+ * (`4201**********1386`, `139****5678`, `×`, `＊`) are safe: the mask breaks
+ * the digit run.
+ */
+
+/** The kinds of personal number the gate knows. */
+export const PII_KINDS = [
+  'id-number',
+  'mobile',
+  'bank-card',
+  'hk-id',
+  'macau-id',
+  'taiwan-id',
+] as const;
+/** One kind of personal number. */
+export type PiiKind = (typeof PII_KINDS)[number];
+
+/** How a finding is named in a content problem. */
+export const PII_LABELS: Readonly<Record<PiiKind, string>> = {
+  'id-number': 'ID number',
+  mobile: 'mobile number',
+  'bank-card': 'bank card number',
+  'hk-id': 'Hong Kong identity card number',
+  'macau-id': 'Macau identity card number',
+  'taiwan-id': 'Taiwan identity card number',
+};
+
+/** What a finding is replaced with in a stored visitor query. */
+export const PII_QUERY_LABELS: Readonly<Record<PiiKind, string>> = {
+  'id-number': '[身份证号]',
+  mobile: '[手机号]',
+  'bank-card': '[银行卡号]',
+  'hk-id': '[证件号]',
+  'macau-id': '[证件号]',
+  'taiwan-id': '[证件号]',
+};
+
+/** What a long digit run without a valid checksum becomes in a stored query. */
+export const LONG_NUMBER_LABEL = '[号码]';
+/** Digits (separators removed) from which a run in a query counts as a personal number. */
+export const LONG_NUMBER_DIGITS = 11;
+
+/** One piece of personal information found in a text. */
+export interface PiiHit {
+  kind: PiiKind;
+  /** The match, masked for safe reporting (e.g. `4401**********123X`). */
+  masked: string;
+  /** Offsets of the match in {@link normalizePiiText}`(text)` (end exclusive). */
+  start: number;
+  end: number;
+}
+
+/** The text detectors read: NFKC, so full-width forms count as their ASCII twins. */
+export function normalizePiiText(text: string): string {
+  return text.normalize('NFKC');
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+/** GB 2260 province codes (first two digits of a resident ID). */
+const PROVINCES = new Set([
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+  53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91,
+]);
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** The GB 11643 (ISO 7064 MOD 11-2) check character of 17 digits. */
+export function idCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
+}
+
+/** True when an 18-character resident ID number has a valid GB 11643 check digit. */
+export function isValidIdNumber(id: string): boolean {
+  if (!/^\d{17}[\dXx]$/.test(id)) return false;
+  return idCheckChar(id) === id[17].toUpperCase();
+}
+
+/** An 18-digit resident ID: province, birth date (1900 on) and check digit. */
+function isResidentId18(id: string): boolean {
+  if (!isValidIdNumber(id) || !PROVINCES.has(Number(id.slice(0, 2)))) return false;
+  const y = Number(id.slice(6, 10));
+  return y >= 1900 && y <= 2099 && validDate(y, Number(id.slice(10, 12)), Number(id.slice(12, 14)));
+}
+
+/** A 15-digit first-generation ID (no check digit): province and a valid 19yy birth date. */
+export function isResidentId15(id: string): boolean {
+  if (!/^\d{15}$/.test(id) || !PROVINCES.has(Number(id.slice(0, 2)))) return false;
+  return validDate(
+    1900 + Number(id.slice(6, 8)),
+    Number(id.slice(8, 10)),
+    Number(id.slice(10, 12)),
+  );
+}
+
+/** Luhn check of a digit string (bank cards). */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = Number(digits[i]);
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/**
+ * Issuer prefixes of cards a visitor could carry: UnionPay and domestic debit
+ * (62, 60, 9x), Visa (4), Mastercard (51–55, 2221–2720), Amex (34, 37), JCB
+ * (35), Diners (30, 36, 38), Discover (6011, 64, 65). Keeps Luhn's one-in-ten
+ * chance off serial numbers, landlines with extensions and dates.
+ */
+function isCardPrefix(d: string): boolean {
+  if (/^(4|5[1-5]|3[0456789]|6[0245]|9[45])/.test(d)) return true;
+  const four = Number(d.slice(0, 4));
+  return four >= 2221 && four <= 2720;
+}
+
+/** True for a 13–19 digit string with a card issuer prefix that passes Luhn. */
+export function isBankCard(d: string): boolean {
+  return /^\d{13,19}$/.test(d) && isCardPrefix(d) && luhnValid(d);
+}
+
+/** A mainland mobile number, bare or after 86 / 0086. */
+function mobileOf(d: string): string | null {
+  const m = /^(?:86|0086)?(1[3-9]\d{9})$/.exec(d);
+  return m ? m[1] : null;
+}
+
+const HK_LETTER = (c: string): number => c.charCodeAt(0) - 55; // A = 10 … Z = 35
+
+/** Hong Kong identity card: one or two letters, six digits, check character (0–9 or A). */
+export function isHongKongId(prefix: string, digits: string, check: string): boolean {
+  const p = prefix.toUpperCase();
+  if (!/^[A-Z]{1,2}$/.test(p) || !/^\d{6}$/.test(digits)) return false;
+  let sum = p.length === 2 ? HK_LETTER(p[0]) * 9 + HK_LETTER(p[1]) * 8 : 36 * 9 + HK_LETTER(p) * 8;
+  for (let i = 0; i < 6; i++) sum += Number(digits[i]) * (7 - i);
+  const r = (11 - (sum % 11)) % 11;
+  return (r === 10 ? 'A' : String(r)) === check.toUpperCase();
+}
+
+/** Taiwan's letter codes: A = 10 … with I, O, W, X, Y, Z out of order. */
+const TW_CODES = 'ABCDEFGHJKLMNPQRSTUVXYWZIO';
+
+/** Taiwan national identification number: letter, 1 or 2, seven digits, check digit. */
+export function isTaiwanId(id: string): boolean {
+  const s = id.toUpperCase();
+  if (!/^[A-Z][12]\d{8}$/.test(s)) return false;
+  const code = TW_CODES.indexOf(s[0]) + 10;
+  let sum = Math.floor(code / 10) + (code % 10) * 9;
+  for (let i = 1; i < 9; i++) sum += Number(s[i]) * (9 - i);
+  sum += Number(s[9]);
+  return sum % 10 === 0;
+}
+
+/** Separators allowed between two digit groups of one number. */
+const SEP = /^[ \-.\u2010-\u2015\u2212]$/;
+const DIGIT = /^[0-9]$/;
+const LATIN = /^[A-Za-z]$/;
+
+/** A group of digits (the last one may end in the ID check letter X). */
+interface Group {
+  start: number;
+  end: number;
+  digits: string;
+}
+
+/** A run of digit groups joined by single separators, and whether it touches a Latin letter. */
+interface Run {
+  groups: Group[];
+  inCode: boolean;
+}
+
+/** The digit runs of normalised text. */
+function digitRuns(t: string): Run[] {
+  const runs: Run[] = [];
+  let i = 0;
+  while (i < t.length) {
+    if (!DIGIT.test(t[i])) {
+      i++;
+      continue;
+    }
+    const groups: Group[] = [];
+    const runStart = i;
+    for (;;) {
+      const start = i;
+      while (i < t.length && DIGIT.test(t[i])) i++;
+      // X closes a group only as an ID check letter, not as the start of a word.
+      if (
+        i < t.length &&
+        /[Xx]/.test(t[i]) &&
+        !LATIN.test(t[i + 1] ?? '') &&
+        !DIGIT.test(t[i + 1] ?? '')
+      ) {
+        i++;
+        groups.push({ start, end: i, digits: t.slice(start, i).toUpperCase() });
+        break;
+      }
+      groups.push({ start, end: i, digits: t.slice(start, i) });
+      if (i + 1 < t.length && SEP.test(t[i]) && DIGIT.test(t[i + 1])) i++;
+      else break;
+    }
+    const inCode = LATIN.test(t[runStart - 1] ?? '') || LATIN.test(t[i] ?? '');
+    runs.push({ groups, inCode });
+  }
+  return runs;
+}
+
+function mask(text: string, keepStart: number, keepEnd: number): string {
+  return (
+    text.slice(0, keepStart) + '*'.repeat(text.length - keepStart - keepEnd) + text.slice(-keepEnd)
+  );
+}
+
+/** Priority when candidates overlap: IDs, then mobiles, then cards. */
+const RANK: Readonly<Record<PiiKind, number>> = {
+  'id-number': 0,
+  'hk-id': 1,
+  'macau-id': 1,
+  'taiwan-id': 1,
+  mobile: 2,
+  'bank-card': 3,
+};
+
+/** What whole groups i..j of a run are, if anything. */
+function classify(digits: string, groupCount: number): { kind: PiiKind; masked: string } | null {
+  if (digits.length === 18 && isResidentId18(digits))
+    return { kind: 'id-number', masked: mask(digits, 4, 4) };
+  if (digits.includes('X')) return null;
+  if (digits.length === 15 && isResidentId15(digits))
+    return { kind: 'id-number', masked: mask(digits, 4, 4) };
+  const mobile = mobileOf(digits);
+  if (mobile) return { kind: 'mobile', masked: mask(mobile, 3, 4) };
+  // A card written in groups has at most six of them (4-4-4-4-3, 6-13, 4-6-5).
+  if (groupCount <= 6 && isBankCard(digits))
+    return { kind: 'bank-card', masked: mask(digits, 4, 4) };
+  return null;
+}
+
+function numberHits(t: string): PiiHit[] {
+  const hits: PiiHit[] = [];
+  for (const run of digitRuns(t)) {
+    if (run.inCode) continue;
+    const cands: (PiiHit & { from: number; to: number })[] = [];
+    const g = run.groups;
+    for (let i = 0; i < g.length; i++) {
+      let digits = '';
+      for (let j = i; j < g.length; j++) {
+        digits += g[j].digits;
+        if (digits.length > 19) break;
+        // Grouped numbers are written in groups of 2 or more digits (86 in +86 is the shortest).
+        if (j > i && g.slice(i, j + 1).some((x) => x.digits.length < 2)) break;
+        const c = classify(digits, j - i + 1);
+        if (c) cands.push({ ...c, start: g[i].start, end: g[j].end, from: i, to: j });
+      }
+    }
+    cands.sort(
+      (a, b) => RANK[a.kind] - RANK[b.kind] || b.to - b.from - (a.to - a.from) || a.from - b.from,
+    );
+    const taken: [number, number][] = [];
+    for (const c of cands) {
+      if (taken.some(([a, b]) => c.from <= b && c.to >= a)) continue;
+      taken.push([c.from, c.to]);
+      hits.push({ kind: c.kind, masked: c.masked, start: c.start, end: c.end });
+    }
+  }
+  return hits;
+}
+
+const NOT_ALNUM_BEFORE = '(?<![A-Za-z0-9])';
+const NOT_ALNUM_AFTER = '(?![A-Za-z0-9])';
+const HK_RE = new RegExp(`${NOT_ALNUM_BEFORE}([A-Za-z]{1,2})(\\d{6}) ?\\(([0-9Aa])\\)`, 'g');
+const MACAU_RE = new RegExp(`${NOT_ALNUM_BEFORE}([157])(\\d{6}) ?\\((\\d)\\)`, 'g');
+const TAIWAN_RE = new RegExp(`${NOT_ALNUM_BEFORE}[A-Za-z][12]\\d{8}${NOT_ALNUM_AFTER}`, 'g');
+
+function cardHits(t: string): PiiHit[] {
+  const hits: PiiHit[] = [];
+  for (const m of t.matchAll(HK_RE)) {
+    if (!isHongKongId(m[1], m[2], m[3])) continue;
+    const masked = `${m[1].toUpperCase()}${m[2].slice(0, 2)}****(*)`;
+    hits.push({ kind: 'hk-id', masked, start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of t.matchAll(MACAU_RE)) {
+    const masked = `${m[1]}${m[2].slice(0, 1)}*****(*)`;
+    hits.push({ kind: 'macau-id', masked, start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of t.matchAll(TAIWAN_RE)) {
+    if (!isTaiwanId(m[0])) continue;
+    const masked = mask(m[0].toUpperCase(), 2, 2);
+    hits.push({ kind: 'taiwan-id', masked, start: m.index, end: m.index + m[0].length });
+  }
+  return hits;
+}
+
+/**
+ * Finds unmasked personal numbers in a text: resident IDs (18-digit with
+ * check digit, 15-digit with a valid birth date), mainland mobiles (with
+ * +86 / 0086), bank cards (Luhn and an issuer prefix), Hong Kong, Macau and
+ * Taiwan identity cards. Offsets refer to {@link normalizePiiText}`(text)`;
+ * hits are in text order and never overlap.
+ */
+export function findPii(text: string): PiiHit[] {
+  const t = normalizePiiText(text);
+  const hits = [...cardHits(t), ...numberHits(t)].sort((a, b) => a.start - b.start);
+  const out: PiiHit[] = [];
+  for (const h of hits) if (!out.some((o) => h.start < o.end && h.end > o.start)) out.push(h);
+  return out;
+}
+
+/** True when the text holds no unmasked personal number. */
+export function hasPii(text: string): boolean {
+  return findPii(text).length > 0;
+}
+
+/**
+ * A visitor's query made safe to keep: NFKC, every detected personal number
+ * replaced by its label ({@link PII_QUERY_LABELS}), and every other run of
+ * {@link LONG_NUMBER_DIGITS} or more digits (separators removed, even inside
+ * a code) by {@link LONG_NUMBER_LABEL}, since a mistyped ID or phone is still
+ * personal. 文号, dates, years and short numbers stay as typed.
+ */
+export function maskQuery(query: string): string {
+  const t = normalizePiiText(query);
+  const hits = findPii(t);
+  const spans: { start: number; end: number; label: string }[] = [];
+  for (const run of digitRuns(t)) {
+    const digits = run.groups.reduce((n, g) => n + g.digits.length, 0);
+    if (digits < LONG_NUMBER_DIGITS) continue;
+    // The whole run goes: its detected numbers keep their labels, the rest is a number too.
+    const start = run.groups[0].start;
+    const end = run.groups[run.groups.length - 1].end;
+    const inside = hits.filter((h) => h.start >= start && h.end <= end);
+    const covered = inside.reduce(
+      (n, h) => n + t.slice(h.start, h.end).replace(/\D/g, '').length,
+      0,
+    );
+    const labels = inside.map((h) => PII_QUERY_LABELS[h.kind]);
+    if (digits - covered >= LONG_NUMBER_DIGITS || labels.length === 0)
+      labels.push(LONG_NUMBER_LABEL);
+    spans.push({ start, end, label: labels.join(' ') });
+  }
+  for (const h of hits) {
+    if (spans.some((s) => h.start < s.end && h.end > s.start)) continue;
+    spans.push({ start: h.start, end: h.end, label: PII_QUERY_LABELS[h.kind] });
+  }
+  spans.sort((a, b) => b.start - a.start);
+  let out = t;
+  for (const s of spans) out = out.slice(0, s.start) + s.label + out.slice(s.end);
+  return out;
+}
