@@ -188,6 +188,8 @@ interface Group {
   start: number;
   end: number;
   digits: string;
+  /** The separator before this group ('' for the first of a run). */
+  sep: string;
 }
 
 /** A run of digit groups joined by single separators, and whether it touches a Latin letter. */
@@ -207,6 +209,7 @@ function digitRuns(t: string): Run[] {
     }
     const groups: Group[] = [];
     const runStart = i;
+    let sep = '';
     for (;;) {
       const start = i;
       while (i < t.length && DIGIT.test(t[i])) i++;
@@ -218,11 +221,11 @@ function digitRuns(t: string): Run[] {
         !DIGIT.test(t[i + 1] ?? '')
       ) {
         i++;
-        groups.push({ start, end: i, digits: t.slice(start, i).toUpperCase() });
+        groups.push({ start, end: i, digits: t.slice(start, i).toUpperCase(), sep });
         break;
       }
-      groups.push({ start, end: i, digits: t.slice(start, i) });
-      if (i + 1 < t.length && SEP.test(t[i]) && DIGIT.test(t[i + 1])) i++;
+      groups.push({ start, end: i, digits: t.slice(start, i), sep });
+      if (i + 1 < t.length && SEP.test(t[i]) && DIGIT.test(t[i + 1])) sep = t[i++];
       else break;
     }
     const inCode = LATIN.test(t[runStart - 1] ?? '') || LATIN.test(t[i] ?? '');
@@ -247,17 +250,66 @@ const RANK: Readonly<Record<PiiKind, number>> = {
   'bank-card': 3,
 };
 
-/** What whole groups i..j of a run are, if anything. */
-function classify(digits: string, groupCount: number): { kind: PiiKind; masked: string } | null {
-  if (digits.length === 18 && isResidentId18(digits))
+/** Whether groups i..j use one separator throughout (`1990-01-13 010-2000000` does not). */
+function oneSeparator(g: readonly Group[], i: number, j: number): boolean {
+  for (let k = i + 2; k <= j; k++) if (g[k].sep !== g[i + 1].sep) return false;
+  return true;
+}
+
+/**
+ * How people group numbers (group sizes joined by '-'). Only these shapes are
+ * read across separators, so a date, a serial and a landline written side by
+ * side are never merged into one number; a number in one group is always read.
+ */
+const GROUPINGS: Readonly<Record<'id' | 'id15' | 'mobile' | 'card', ReadonlySet<string>>> = {
+  id: new Set(['6-8-4', '6-4-4-4', '4-4-4-4-2', '6-6-6', '3-3-4-4-4', '6-12', '6-8-3-1']),
+  id15: new Set(['6-6-3', '6-9']),
+  mobile: new Set(['3-4-4', '3-8', '7-4']),
+  card: new Set([
+    '4-4-4-4',
+    '4-4-4-4-3',
+    '4-4-4-4-2',
+    '4-4-4-4-1',
+    '4-6-5',
+    '4-6-4',
+    '6-13',
+    '6-12',
+    '6-11',
+    '6-10',
+  ]),
+};
+
+/**
+ * What groups `from..to` of a run are, if anything. Checksummed numbers (IDs,
+ * cards) may be grouped any way; a mobile only in its usual groupings and a
+ * 15-digit ID (no check digit) only alone or as 6-6-3, so a date next to a
+ * landline is never read as one.
+ */
+function classify(
+  g: readonly Group[],
+  from: number,
+  to: number,
+): Omit<PiiHit, 'start' | 'end'> | null {
+  let parts = g.slice(from, to + 1).map((x) => x.digits);
+  // +86 / 0086 in a group of its own belongs to a mobile only.
+  const cc = parts.length > 1 && (parts[0] === '86' || parts[0] === '0086');
+  if (cc) parts = parts.slice(1);
+  const digits = parts.join('');
+  const shape = parts.length === 1 ? '' : parts.map((p) => p.length).join('-');
+  const fits = (k: keyof typeof GROUPINGS): boolean => !shape || GROUPINGS[k].has(shape);
+  if (!cc && digits.length === 18 && fits('id') && isResidentId18(digits))
     return { kind: 'id-number', masked: mask(digits, 4, 4) };
   if (digits.includes('X')) return null;
-  if (digits.length === 15 && isResidentId15(digits))
+  if (!cc && digits.length === 15 && fits('id15') && isResidentId15(digits))
     return { kind: 'id-number', masked: mask(digits, 4, 4) };
   const mobile = mobileOf(digits);
-  if (mobile) return { kind: 'mobile', masked: mask(mobile, 3, 4) };
-  // A card written in groups has at most six of them (4-4-4-4-3, 6-13, 4-6-5).
-  if (groupCount <= 6 && isBankCard(digits))
+  if (mobile) {
+    // The shape is that of the number itself, after a country code written on to it (+86139…).
+    const head = parts[0].slice(digits.length - 11);
+    const own = parts.length === 1 ? '' : [head, ...parts.slice(1)].map((p) => p.length).join('-');
+    if (!own || GROUPINGS.mobile.has(own)) return { kind: 'mobile', masked: mask(mobile, 3, 4) };
+  }
+  if (!cc && fits('card') && isBankCard(digits))
     return { kind: 'bank-card', masked: mask(digits, 4, 4) };
   return null;
 }
@@ -273,14 +325,14 @@ function numberHits(t: string): PiiHit[] {
       for (let j = i; j < g.length; j++) {
         digits += g[j].digits;
         if (digits.length > 19) break;
-        // Grouped numbers are written in groups of 2 or more digits (86 in +86 is the shortest).
-        if (j > i && g.slice(i, j + 1).some((x) => x.digits.length < 2)) break;
-        const c = classify(digits, j - i + 1);
+        if (!oneSeparator(g, i, j)) break;
+        const c = classify(g, i, j);
         if (c) cands.push({ ...c, start: g[i].start, end: g[j].end, from: i, to: j });
       }
     }
     cands.sort(
-      (a, b) => RANK[a.kind] - RANK[b.kind] || b.to - b.from - (a.to - a.from) || a.from - b.from,
+      // The number as written (most groups) wins, then the stronger kind.
+      (a, b) => b.to - b.from - (a.to - a.from) || RANK[a.kind] - RANK[b.kind] || a.from - b.from,
     );
     const taken: [number, number][] = [];
     for (const c of cands) {
