@@ -8,14 +8,17 @@ import { describe, expect, it } from 'vitest';
  */
 describe('the clock the unit suite runs on', () => {
   const expected = process.env.GONGKAI_FAKE_DATE;
-  it(expected ? `is faked to ${expected}` : 'is the real clock (no GONGKAI_FAKE_DATE)', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    console.log(`[clock] Date.now() is ${new Date().toISOString()}`);
-    if (expected) expect(today).toBe(expected);
-    else expect(today).not.toBe('2031-06-15');
-    // Timers still run on a faked clock.
-    const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(Date.now()).toBeGreaterThanOrEqual(t0 + 15);
-  });
+  it(
+    expected ? `is faked to ${expected}` : 'is the real clock (no GONGKAI_FAKE_DATE)',
+    async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      console.log(`[clock] Date.now() is ${new Date().toISOString()}`);
+      if (expected) expect(today).toBe(expected);
+      else expect(today).not.toBe('2031-06-15');
+      // Timers still run on a faked clock.
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(Date.now()).toBeGreaterThanOrEqual(t0 + 15);
+    },
+  );
 });
