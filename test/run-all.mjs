@@ -65,7 +65,7 @@ const steps = [
     counts: 'test-output/vitest-unit.json',
   },
   // The unit suite again on a day far from today (Debian's faketime, inherited by
-  // every vitest worker; test/clock/fake-date.test.ts proves the workers see it):
+  // every vitest worker; test/helpers/fake-date.test.ts proves the workers see it):
   // no test may depend on the day it runs. Files with no clock in them (search
   // normalisation and relevance, fuzzing, PII properties, lint, icons, HTML
   // canonicalisation, pack layout) are left out to keep the step short.
