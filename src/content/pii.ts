@@ -89,9 +89,7 @@ export function normalizePiiText(text: string): string {
   return text.normalize('NFKC');
 }
 
-/** Separators allowed between two digit groups of one number. */
-const SEP = /^[ \-.\u2010-\u2015\u2212]$/;
-const DIGIT = /^[0-9]$/;
+/** A Latin letter next to a run makes it part of a code. */
 const LATIN = /^[A-Za-z]$/;
 
 /** A group of digits (the last one may end in the ID check letter X). */
@@ -109,37 +107,27 @@ interface Run {
   inCode: boolean;
 }
 
-/** The digit runs of normalised text. */
-function digitRuns(t: string): Run[] {
+/**
+ * A run: digit groups joined by single separators (space, hyphen, dot, dashes),
+ * the last one possibly
+ * closed by the ID check letter X (not when a letter or digit follows it).
+ */
+const RUN_RE = /\d+(?:[ \-.\u2010-\u2015\u2212]\d+)*(?:[Xx](?![A-Za-z0-9]))?/g;
+const GROUP_RE = /\d+[Xx]?/g;
+
+/** The digit runs of normalised text with at least `minDigits` digits. */
+function digitRuns(t: string, minDigits = 1): Run[] {
   const runs: Run[] = [];
-  let i = 0;
-  while (i < t.length) {
-    if (!DIGIT.test(t[i])) {
-      i++;
-      continue;
-    }
+  for (const m of t.matchAll(RUN_RE)) {
+    if (m[0].length < minDigits) continue;
     const groups: Group[] = [];
-    const runStart = i;
-    let sep = '';
-    for (;;) {
-      const start = i;
-      while (i < t.length && DIGIT.test(t[i])) i++;
-      // X closes a group only as an ID check letter, not as the start of a word.
-      if (
-        i < t.length &&
-        /[Xx]/.test(t[i]) &&
-        !LATIN.test(t[i + 1] ?? '') &&
-        !DIGIT.test(t[i + 1] ?? '')
-      ) {
-        i++;
-        groups.push({ start, end: i, digits: t.slice(start, i).toUpperCase(), sep });
-        break;
-      }
-      groups.push({ start, end: i, digits: t.slice(start, i), sep });
-      if (i + 1 < t.length && SEP.test(t[i]) && DIGIT.test(t[i + 1])) sep = t[i++];
-      else break;
+    for (const g of m[0].matchAll(GROUP_RE)) {
+      const start = m.index + g.index;
+      const sep = g.index > 0 ? m[0][g.index - 1] : '';
+      groups.push({ start, end: start + g[0].length, digits: g[0].toUpperCase(), sep });
     }
-    const inCode = LATIN.test(t[runStart - 1] ?? '') || LATIN.test(t[i] ?? '');
+    const end = m.index + m[0].length;
+    const inCode = LATIN.test(t[m.index - 1] ?? '') || LATIN.test(t[end] ?? '');
     runs.push({ groups, inCode });
   }
   return runs;
@@ -190,6 +178,11 @@ const GROUPINGS: Readonly<Record<'id' | 'id15' | 'mobile' | 'card', ReadonlySet<
   ]),
 };
 
+/** Whether a grouping (sizes joined by '-', '' for one group) is usual for a kind. */
+function fits(kind: keyof typeof GROUPINGS, shape: string): boolean {
+  return !shape || GROUPINGS[kind].has(shape);
+}
+
 /**
  * What groups `from..to` of a run are, if anything. Checksummed numbers (IDs,
  * cards) may be grouped any way; a mobile only in its usual groupings and a
@@ -207,11 +200,10 @@ function classify(
   if (cc) parts = parts.slice(1);
   const digits = parts.join('');
   const shape = parts.length === 1 ? '' : parts.map((p) => p.length).join('-');
-  const fits = (k: keyof typeof GROUPINGS): boolean => !shape || GROUPINGS[k].has(shape);
-  if (!cc && digits.length === 18 && fits('id') && isResidentId18(digits))
+  if (!cc && digits.length === 18 && fits('id', shape) && isResidentId18(digits))
     return { kind: 'id-number', masked: mask(digits, 4, 4) };
   if (digits.includes('X')) return null;
-  if (!cc && digits.length === 15 && fits('id15') && isResidentId15(digits))
+  if (!cc && digits.length === 15 && fits('id15', shape) && isResidentId15(digits))
     return { kind: 'id-number', masked: mask(digits, 4, 4) };
   const mobile = mobileOf(digits);
   if (mobile) {
@@ -220,14 +212,15 @@ function classify(
     const own = parts.length === 1 ? '' : [head, ...parts.slice(1)].map((p) => p.length).join('-');
     if (!own || GROUPINGS.mobile.has(own)) return { kind: 'mobile', masked: mask(mobile, 3, 4) };
   }
-  if (!cc && fits('card') && isBankCard(digits))
+  if (!cc && fits('card', shape) && isBankCard(digits))
     return { kind: 'bank-card', masked: mask(digits, 4, 4) };
   return null;
 }
 
 function numberHits(t: string): PiiHit[] {
   const hits: PiiHit[] = [];
-  for (const run of digitRuns(t)) {
+  // The shortest personal number (a mobile) has 11 digits.
+  for (const run of digitRuns(t, 11)) {
     if (run.inCode) continue;
     const cands: (PiiHit & { from: number; to: number })[] = [];
     const g = run.groups;
@@ -237,6 +230,7 @@ function numberHits(t: string): PiiHit[] {
         digits += g[j].digits;
         if (digits.length > 19) break;
         if (!oneSeparator(g, i, j)) break;
+        if (digits.length < 11) continue; // shorter than any personal number
         const c = classify(g, i, j);
         if (c) cands.push({ ...c, start: g[i].start, end: g[j].end, from: i, to: j });
       }
@@ -311,7 +305,7 @@ export function maskQuery(query: string): string {
   const t = normalizePiiText(query);
   const hits = findPii(t);
   const spans: { start: number; end: number; label: string }[] = [];
-  for (const run of digitRuns(t)) {
+  for (const run of digitRuns(t, LONG_NUMBER_DIGITS)) {
     const digits = run.groups.reduce((n, g) => n + g.digits.length, 0);
     if (digits < LONG_NUMBER_DIGITS) continue;
     // The whole run goes: its detected numbers keep their labels, the rest is a number too.
