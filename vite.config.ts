@@ -6,6 +6,7 @@ import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { CSP as APP_CSP } from './src/pwa/csp.ts';
+import { bigintLiterals } from './src/build/bigint-literals.ts';
 import { calendarFromDayTable, isIsoDate } from './src/content/calendar.ts';
 import { shiftDemoItems } from './src/content/demo-dates.ts';
 
@@ -127,9 +128,9 @@ function serviceWorker(): Plugin[] {
 
 export default defineConfig({
   base: './',
-  plugins: [demoContent(), ...serviceWorker()],
+  plugins: [bigintLiterals(['@cfworker/json-schema']), demoContent(), ...serviceWorker()],
   build: {
-    target: 'es2022',
+    target: ['chrome66'],
     // The polyfill injects an inline script, which the CSP forbids.
     modulePreload: { polyfill: false },
     sourcemap: true,
