@@ -84,7 +84,7 @@ const steps = [
       '--reporter=json',
       '--outputFile.json=test-output/vitest-unit-2031.json',
     ],
-    budget: 150,
+    budget: 180,
     counts: 'test-output/vitest-unit-2031.json',
     env: { GONGKAI_FAKE_DATE: FAKE_DAY },
   },
