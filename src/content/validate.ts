@@ -7,7 +7,8 @@
  * Pure code: the HTML sanitiser, the calendar and "today" are parameters.
  */
 import { daysBetween, hasYear, isIsoDate, UNKNOWN, workingDaysBetween } from './calendar.ts';
-import { findPii, normalizeDocNo, parseDate } from './normalize.ts';
+import { normalizeDocNo, parseDate } from './normalize.ts';
+import { PII_LABELS, findPii } from './pii.ts';
 import type { HtmlSanitizer } from './sanitize.ts';
 import {
   DAY_UNITS,
@@ -234,15 +235,10 @@ function piiGate(c: Checker, raw: Rec): void {
       override = { reviewedBy: by, reviewedAt: at, reason };
     }
   }
-  const label = {
-    'id-number': 'ID number',
-    mobile: 'mobile number',
-    'bank-card': 'bank card number',
-  };
   for (const [path, text] of strings(raw, '')) {
     if (PII_SKIP.test(path)) continue;
     for (const hit of findPii(text)) {
-      const what = `unmasked ${label[hit.kind]} ${hit.masked}`;
+      const what = `unmasked ${PII_LABELS[hit.kind]} ${hit.masked}`;
       if (override) {
         c.warn(path, `${what} shown under the privacy override by ${override.reviewedBy}`);
       } else {

@@ -13,6 +13,7 @@
  * to affect display, search or sync.
  */
 import { openDB, type IDBPDatabase } from 'idb';
+import { LONG_NUMBER_LABEL, PII_QUERY_LABELS, maskQuery } from '../content/pii.ts';
 import { DB_NAME, type GongkaiDB, type StatKind, type StatRecord } from './schema.ts';
 
 export type { StatKind, StatRecord } from './schema.ts';
@@ -38,16 +39,46 @@ export function statId(day: string, kind: StatKind, key: string): string {
   return `${day}|${kind}|${key}`;
 }
 
+/** The labels {@link maskQuery} puts in place of a number, kept whole through normalising. */
+const LABELS = new RegExp(
+  `(${[...new Set([...Object.values(PII_QUERY_LABELS), LONG_NUMBER_LABEL])]
+    .map((l) => l.replace(/[[\]]/g, '\\$&'))
+    .join('|')})`,
+);
+
 /**
- * Normalises a zero-result query for counting: NFKC, lower case, whitespace
- * collapsed, cut to {@link MAX_QUERY_CHARS}. The caller may pass a stronger
- * normaliser (the search module's, which also maps Traditional → Simplified
- * so 婚姻 and 婚姻 count together).
+ * Normalises a zero-result query for counting: personal numbers masked
+ * first (src/content/pii.ts: an ID, mobile or card becomes `[身份证号]`,
+ * `[手机号]`, `[银行卡号]`, `[证件号]`, any other run of 11+ digits
+ * `[号码]`), then NFKC, lower case, whitespace collapsed, cut to
+ * {@link MAX_QUERY_CHARS}. The caller may pass a stronger normaliser (the
+ * search module's, which also maps Traditional → Simplified so 婚姻 and 婚姻
+ * count together); it runs between the labels, and its output is masked
+ * again (it may turn `139/1234/5678` into a grouped number).
  */
 export function normaliseQuery(query: string, normalise?: (q: string) => string): string {
-  const base = query.normalize('NFKC').toLowerCase();
-  const text = (normalise ? normalise(base) : base).replace(/\s+/g, ' ').trim();
-  return [...text].slice(0, MAX_QUERY_CHARS).join('');
+  const parts = maskQuery(query).split(LABELS);
+  const text = parts
+    .map((part, i) => {
+      if (i % 2 === 1) return ` ${part} `;
+      const base = part.toLowerCase();
+      return maskQuery(normalise ? normalise(base) : base);
+    })
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const cut = [...text].slice(0, MAX_QUERY_CHARS).join('');
+  // A label cut in half would read as something the visitor typed.
+  return cut.length < text.length ? cut.replace(/\[[^\]]*$/, '').trimEnd() : cut;
+}
+
+/**
+ * A stored query as it may be shown or sent: masked again, so counts written
+ * before the gate existed (raw queries, up to {@link RETENTION_DAYS} old)
+ * never reach the admin panel, a CSV or a fleet report with a number in them.
+ */
+function shownQuery(key: string): string {
+  return key === OTHER_QUERY ? key : maskQuery(key);
 }
 
 /** Totals and rankings over a range of days. */
@@ -86,7 +117,8 @@ export function summarise(records: readonly StatRecord[], fromDay: string, toDay
     } else {
       d.zeroResults += r.count;
       totals.zeroResults += r.count;
-      zero.set(r.key, (zero.get(r.key) ?? 0) + r.count);
+      const query = shownQuery(r.key);
+      zero.set(query, (zero.get(query) ?? 0) + r.count);
     }
   }
   const ranked = (m: Map<string, number>) =>
@@ -118,7 +150,15 @@ export function statsToCsv(
   records: readonly StatRecord[],
   titleOf: (id: string) => string = () => '',
 ): string {
-  const sorted = [...records].sort((a, b) => a.id.localeCompare(b.id));
+  // Older raw queries that mask to the same text become one counter.
+  const merged = new Map<string, StatRecord>();
+  for (const r of records) {
+    const key = r.kind === 'zero' ? shownQuery(r.key) : r.key;
+    const id = statId(r.day, r.kind, key);
+    const prev = merged.get(id);
+    merged.set(id, { ...r, id, key, count: (prev?.count ?? 0) + r.count });
+  }
+  const sorted = [...merged.values()].sort((a, b) => a.id.localeCompare(b.id));
   const rows = sorted.map((r) =>
     [r.day, r.kind, r.key, r.kind === 'view' ? titleOf(r.key) : '', r.count]
       .map(csvField)

@@ -76,6 +76,19 @@ describe('CountsController (the shell’s counts and proof log)', () => {
     expect(admin!.views).to.deep.equal([{ id: 'n-1', title: '通知标题', count: 1 }]);
     expect(counts.proofCsv()).to.contain('n-1,通知,1,1,12');
     expect(await counts.statsCsv(() => '')).to.contain('2026-11-24,zero,婚姻登记,,1');
+    // What a visitor types is masked before it is stored: the panel, CSV and fleet see labels.
+    counts.search('查询 420111 19930215 1386', 0);
+    counts.search('１３９ １２３４ ５６７８', 0);
+    await waitFor(async () => (await stats.read('2026-11-24', '2026-11-24')).length === 5);
+    const stored = JSON.stringify(await stats.read('2026-11-24', '2026-11-24'));
+    expect(stored).to.contain('查询 [身份证号]').and.to.contain('[手机号]');
+    expect(stored).not.to.contain('1386').and.not.to.contain('5678');
+    const panel = await counts.adminCounts(() => '');
+    expect(panel!.zeroQueries.map((q) => q.query)).to.include.members([
+      '查询 [身份证号]',
+      '[手机号]',
+    ]);
+    expect(await counts.statsCsv(() => '')).not.to.contain('1386');
     h.controllers.forEach((c) => c.hostDisconnected?.());
     stats.close();
     store.close();

@@ -12,12 +12,8 @@ import {
   validateContent,
   type Problem,
 } from '../../src/content/validate.ts';
-import {
-  findPii,
-  isValidIdNumber,
-  normalizeDocNo,
-  parseDate,
-} from '../../src/content/normalize.ts';
+import { normalizeDocNo, parseDate } from '../../src/content/normalize.ts';
+import { findPii, isValidIdNumber } from '../../src/content/pii.ts';
 import type { Notice } from '../../src/content/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -185,6 +181,21 @@ describe('normalised values', () => {
       opts,
     );
     expect(JSON.stringify(r.errors)).not.toContain('440102198001011235');
+  });
+  it('names the item and field of grouped and full-width numbers (src/content/pii.ts)', () => {
+    const r = normalizeItem(
+      'x.json',
+      {
+        ...BASES.notice,
+        summary: '申请人身份证 420111 19930215 1386',
+        body: '<p>联系电话：＋８６ １３９ １２３４ ５６７８，办公室 0769-22831234。</p>',
+      },
+      opts,
+    );
+    expect(r.errors.map((e) => [e.itemId, e.field, e.reason.split(' in ')[0]])).toEqual([
+      ['fixture-notice', 'summary', 'unmasked ID number 4201**********1386'],
+      ['fixture-notice', 'body', 'unmasked mobile number 139****5678'],
+    ]);
   });
 });
 

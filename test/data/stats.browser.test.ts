@@ -91,6 +91,66 @@ describe('StatsStore (real IndexedDB in Chromium)', () => {
   });
 });
 
+describe('zero-result queries without personal numbers (src/content/pii.ts)', () => {
+  it('masks IDs, mobiles and cards, and drops long digit runs, before anything is stored', async () => {
+    const { store, stats } = await open();
+    await stats.add('2026-11-24', [
+      { kind: 'zero', key: '社保 420111 19930215 1386' },
+      { kind: 'zero', key: '社保４２０１１１１９９３０２１５１３８６' },
+      { kind: 'zero', key: '＋８６ １３９ １２３４ ５６７８' },
+      { kind: 'zero', key: '低保 42011119930215138' },
+      { kind: 'zero', key: '东府办〔2007〕198号' },
+    ]);
+    const rows = await stats.read('2026-11-24', '2026-11-24');
+    expect(rows.map((r) => `${r.key}|${r.count}`).sort()).to.deep.equal([
+      '+ [手机号]|1',
+      '东府办〔2007〕198号|1',
+      '低保 [号码]|1',
+      '社保 [身份证号]|2',
+    ]);
+    expect(JSON.stringify(rows)).not.to.match(/\d{5}/);
+    stats.close();
+    store.close();
+  });
+  it('masks raw queries stored by older versions when summarising and exporting', () => {
+    const legacy = [
+      {
+        id: '2026-11-24|zero|13912345678',
+        day: '2026-11-24',
+        kind: 'zero',
+        key: '13912345678',
+        count: 2,
+      },
+      {
+        id: '2026-11-24|zero|158-1357-2468',
+        day: '2026-11-24',
+        kind: 'zero',
+        key: '158-1357-2468',
+        count: 1,
+      },
+      { id: '2026-11-24|zero|婚姻', day: '2026-11-24', kind: 'zero', key: '婚姻', count: 1 },
+    ] as const;
+    const s = summarise(legacy, '2026-11-24', '2026-11-24');
+    expect(s.zeroQueries).to.deep.equal([
+      { query: '[手机号]', count: 3 },
+      { query: '婚姻', count: 1 },
+    ]);
+    const csv = statsToCsv(legacy);
+    expect(csv).to.contain('2026-11-24,zero,[手机号],,3\r\n');
+    expect(csv).not.to.match(/\d{4}-?\d{4}\b(?!-)/);
+  });
+  it('keeps labels whole through the search normaliser and the length cut', () => {
+    // The search normaliser turns punctuation into spaces: 139/1234/5678 becomes a grouped mobile.
+    const spaces = (q: string) => q.replace(/[^\p{L}\p{N}]+/gu, ' ');
+    expect(normaliseQuery('139/1234/5678', spaces)).to.equal('[手机号]');
+    expect(normaliseQuery('办理 420111 19930215 1386 进度', spaces)).to.equal(
+      '办理 [身份证号] 进度',
+    );
+    const long = normaliseQuery(`${'字'.repeat(MAX_QUERY_CHARS - 3)} 13912345678`);
+    expect(long).to.equal('字'.repeat(MAX_QUERY_CHARS - 3));
+  });
+});
+
 describe('stats helpers', () => {
   it('normalises and cuts queries, exports CSV with formulas defused', () => {
     expect(normaliseQuery('ＡＢ  c')).to.equal('ab c');

@@ -3,8 +3,8 @@
 // waiting for a check, the expiry check counts the time elapsed since the
 // persisted floor was read, and a device clock ahead of the server's Date is
 // reported and named in an expired refusal. Real loopback server (its Date
-// header is the host's real time), fake-indexeddb, fake wall and monotonic
-// clocks.
+// header is the host's clock, or the test's fixed time where a test pins one),
+// fake-indexeddb, fake wall and monotonic clocks.
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -35,6 +35,7 @@ beforeEach(async () => {
   server.faults = {};
   server.fleetReports.length = 0;
   server.fleetStatus = 204;
+  server.now = undefined;
 });
 
 function config(): KioskConfig {
@@ -98,9 +99,12 @@ const reports = () => server.fleetReports as { status: SyncStatus }[];
 
 describe('SyncEngine on a TrustedClock', () => {
   it('reports a clock set back to the fleet at the next hourly report, with no check in between', async () => {
-    const real = Date.now();
+    // A fixed "real" time after the bundle was generated (makeBundle: 2026-11-20), never
+    // today's date; the server's Date header follows it as it runs (the monotonic clock).
+    const real = Date.parse('2026-11-24T08:00:00Z');
     serve(makeBundle({ items: generatedItems(3), version: 1 }));
     const { c, clock, run } = clocks(real);
+    server.now = () => real + c.mono - 1000;
     const { engine, timers } = engineWith(clock, () => c.wall);
     await engine.start();
     await engine.checkNow();

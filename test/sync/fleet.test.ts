@@ -51,7 +51,8 @@ describe('fleet status', () => {
       join(dir, 'hall-2.json'),
       JSON.stringify({
         kioskId: 'hall-2',
-        receivedAt: '2026-01-01T00:00:00Z',
+        // Three hours before `now` (silent after two), whatever day the test runs on.
+        receivedAt: new Date(now - 3 * 3_600_000).toISOString(),
         status: { activeVersion: 9 },
       }),
     );
