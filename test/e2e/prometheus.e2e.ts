@@ -175,4 +175,27 @@ scrape_configs:
     expect(firing.map((a) => a.labels.kiosk)).toEqual(['tianhe-1']);
     expect(firing[0].labels.site).toBe('tianhe');
   });
+
+  it('every query of the shipped Grafana dashboard runs and the estate panels have data', async () => {
+    const dashboard = JSON.parse(readFileSync('docs/fleet/grafana-dashboard.json', 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const exprs = dashboard.panels.flatMap((p) =>
+      p.targets.map((t) => ({ title: p.title, expr: t.expr })),
+    );
+    expect(exprs.length).toBeGreaterThan(10);
+    for (const { title, expr } of exprs) {
+      const res = await fetch(
+        `${api}/api/v1/query?query=${encodeURIComponent(expr.replaceAll('$site', '.+'))}`,
+      );
+      const body = (await res.json()) as {
+        status: string;
+        error?: string;
+        data?: { result: Sample[] };
+      };
+      expect(body.error ?? body.status, `${title}: ${expr}`).toBe('success');
+      if (['Kiosks', 'Kiosks per bundle version', 'Browser engines'].includes(title))
+        expect(body.data?.result.length, title).toBeGreaterThan(0);
+    }
+  });
 });
