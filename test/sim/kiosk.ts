@@ -32,12 +32,21 @@ export interface SimShared {
   /** Share of kiosks that check the manifest signature / of downloads whose SHA-256 is checked. */
   verifyShare: number;
   hashShare: number;
+  /**
+   * Share of kiosks that download the objects of a new version over HTTP. The
+   * others fetch the manifest and signature, then switch without the object
+   * GETs (their bytes are extrapolated from the downloading kiosks'): 2 shared
+   * cores cannot serve and fetch 393 objects × 5,000 kiosks in minutes.
+   */
+  downloadShare: number;
   /** Proof-of-display entries per report (a real kiosk sends up to 1,000). */
   proofEntries: number;
   userAgent: string;
   now: () => number;
   /** Told when a kiosk's report of `version` was accepted. */
   onReported(kiosk: SimKiosk, version: number | null): void;
+  /** Failed checks by message (the first 120 characters). */
+  causes: Map<string, number>;
   counters: {
     requests: number;
     notModified: number;
@@ -68,6 +77,8 @@ export class SimKiosk {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly verifies: boolean;
+  /** Whether this kiosk fetches the objects of a new version (see {@link SimShared.downloadShare}). */
+  readonly downloads: boolean;
   private readonly config: KioskConfig;
 
   constructor(
@@ -78,7 +89,9 @@ export class SimKiosk {
     index: number,
   ) {
     this.holding = start;
-    this.verifies = index % Math.max(1, Math.round(1 / shared.verifyShare)) === 0;
+    const every = (share: number) => index % Math.max(1, Math.round(1 / share)) === 0;
+    this.verifies = every(shared.verifyShare);
+    this.downloads = every(shared.downloadShare);
     this.config = { ...shared.config, id, name: `粤智助 ${id}`, location: `模拟 ${id}` };
     this.status = {
       ...initialStatus(shared.now()),
@@ -121,6 +134,7 @@ export class SimKiosk {
     } catch (err) {
       s.counters.failures++;
       const e = toSyncError(err);
+      s.causes.set(e.message.slice(0, 120), (s.causes.get(e.message.slice(0, 120)) ?? 0) + 1);
       this.status = {
         ...this.status,
         lastCheck: new Date(now).toISOString(),
@@ -172,7 +186,7 @@ export class SimKiosk {
         activity: 'downloading',
         progress: { done: 0, total: missing.length },
       };
-      await pool(missing, 8, (ref) => this.download(ref));
+      if (this.downloads) await pool(missing, 8, (ref) => this.download(ref));
       this.holding = plan;
       this.status = {
         ...this.status,
