@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 
 /** Bytes received by the simulated kiosks, as sent on the wire (compressed). */
 export const received = { bytes: 0 };

@@ -105,8 +105,9 @@ export class SimKiosk {
     };
   }
 
-  /** Starts polling, the first poll after `delayMs`. */
-  start(delayMs: number): void {
+  /** Starts polling, the first poll after `delayMs`; `etag` is the manifest's it last saw. */
+  start(delayMs: number, etag: string | null): void {
+    this.etag = etag;
     this.timer = setTimeout(() => void this.poll(), delayMs);
   }
 
