@@ -6,7 +6,10 @@
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+// No cap on sockets: every real kiosk has its own connection, so a slow report
+// must never hold up another kiosk's manifest poll in a shared queue.
+const bundleAgent = new Agent({ keepAlive: true });
+const reportAgent = new Agent({ keepAlive: true });
 
 /** Bytes received by the simulated kiosks, as sent on the wire (compressed). */
 export const received = { bytes: 0 };
@@ -23,7 +26,7 @@ export const leanFetch: typeof fetch = (input, init) =>
     if (body) headers['Content-Length'] = String(body.length);
     const req = request(
       {
-        agent,
+        agent: url.pathname.startsWith('/fleet/') ? reportAgent : bundleAgent,
         host: url.hostname,
         port: url.port,
         path: url.pathname + url.search,

@@ -201,14 +201,23 @@ export async function startFleetServer(
       }
       const file = join(dir, `${id}.json`);
       const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-      const stored = { ...body, receivedAt: new Date(now()).toISOString() };
+      // Kiosks send the proof log inside `extras` (src/sync/fleet.ts); older senders at the top.
+      const extras = body.extras as { proof?: unknown } | null | undefined;
+      const proof = body.proof ?? extras?.proof;
+      // The proof entries go to their own file: the state file stays small (it is rewritten on every report).
+      const stored = {
+        ...body,
+        proof: undefined,
+        ...(extras && typeof extras === 'object'
+          ? { extras: { ...extras, proof: undefined } }
+          : {}),
+        receivedAt: new Date(now()).toISOString(),
+      };
       // Write then rename: a reader (another receiver, `fleet report`) never sees half a report.
       writeFileSync(tmp, JSON.stringify(stored));
       renameSync(tmp, file);
       estate.accept(id, stored);
-      // Kiosks send the proof log inside `extras` (src/sync/fleet.ts); older senders at the top.
-      const extras = body.extras as { proof?: unknown } | undefined;
-      archive.add(id, body.proof ?? extras?.proof);
+      archive.add(id, proof);
       metrics.received.inc();
       res.writeHead(204).end();
     });
