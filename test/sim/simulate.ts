@@ -37,7 +37,8 @@ import {
   treeUsage,
 } from './hosts.ts';
 import { SimKiosk, type SimShared } from './kiosk.ts';
-import { bytes, int, parseAccessLog, table, tally } from './measure.ts';
+import { bytes, int, parseAccessLog, tally } from './measure.ts';
+import { resultTable, type SimResult } from './report.ts';
 
 const SITES = [
   'guangzhou',
@@ -294,7 +295,7 @@ async function main(): Promise<number> {
     const nginxKiosksPerCore = 1 / ((nginxCpuPerReq * (delta.length + 3)) / REAL_POLL_S);
     const rssPerK = (afterScrape.rssBytes - idle.receiver.rssBytes) / perK;
 
-    const result = {
+    const result: SimResult & Record<string, unknown> = {
       options: opts,
       machine: { cores: 2, note: 'shared with other work; load average during the run was high' },
       bundle: {
@@ -322,6 +323,7 @@ async function main(): Promise<number> {
       },
       receiver: {
         cpuSecondsPerReport: cpuPerReport,
+        realRate,
         rssIdle: idle.receiver.rssBytes,
         rssEnd: afterScrape.rssBytes,
         rssPer1000: rssPerK,
@@ -343,88 +345,7 @@ async function main(): Promise<number> {
     mkdirSync('test-output', { recursive: true });
     const out = `test-output/simulate-${opts.kiosks}.json`;
     writeFileSync(out, JSON.stringify(result, null, 2));
-    const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-    console.log(
-      table([
-        [
-          `Simulation: ${int(opts.kiosks)} kiosks, poll ${opts.pollS} s + ≤${opts.jitterS} s jitter (compressed from 900 + 60 s), proof log ${opts.proofEntries} entries/report`,
-          '',
-        ],
-        ['bundle v1', `${int(plan1.objects.length)} objects, ${bytes(plan1.manifest.totalBytes)}`],
-        [
-          'delta v1 → v2 (1% of items)',
-          `${delta.length} objects, ${bytes(deltaBytes)} (before gzip)`,
-        ],
-        ['Steady state (all up to date), half a poll cycle', ''],
-        [
-          'manifest polls (304)',
-          `${int(steady['manifest-304'].requests)}, ${bytes(steady['manifest-304'].bytes / Math.max(1, steady['manifest-304'].requests))} each`,
-        ],
-        [
-          'reports through nginx',
-          `${int(steadyReports)}, ${(steadyReports / steadyS).toFixed(0)}/s`,
-        ],
-        ['Publishing version 2', ''],
-        [
-          'kiosks downloading the objects',
-          `${int(downloaders)} (${pct(downloaders / opts.kiosks)}; the others fetch manifest and signature only)`,
-        ],
-        ['object requests (downloading kiosks)', int(pub.object.requests)],
-        ['object bytes per downloading kiosk', bytes(objectBytesPerDownloader)],
-        ['bundle host bytes, measured', bytes(hostBytes(pub))],
-        [
-          `bundle host bytes, estate of ${int(opts.kiosks)}${downloaders < opts.kiosks ? ' (extrapolated)' : ''}`,
-          bytes(estateHostBytes),
-        ],
-        ['bundle host bytes per kiosk', bytes(estateHostBytes / opts.kiosks)],
-        [
-          'time to 99% of downloading kiosks on v2',
-          t99dl === null ? 'not reached' : `${((t99dl - publishedAt) / 1000).toFixed(1)} s`,
-        ],
-        [
-          'time to 99% of all kiosks on v2 (compressed)',
-          t99 === null
-            ? 'not reached'
-            : `${((t99 - publishedAt) / 1000).toFixed(1)} s (${((t99 - publishedAt) / 1000 / (opts.pollS + opts.jitterS / 2)).toFixed(2)} poll intervals)`,
-        ],
-        [
-          'time to 99% at the real 900 s poll',
-          t99 === null
-            ? '—'
-            : `≈ ${((((t99 - publishedAt) / 1000 / (opts.pollS + opts.jitterS / 2)) * REAL_POLL_S) / 60).toFixed(0)} min`,
-        ],
-        [
-          'kiosks on v2 at the end',
-          `${int(reportedV2.size)} (${pct(reportedV2.size / opts.kiosks)}); receiver says ${int(v2Series)}`,
-        ],
-        ['Receiver (gongkai fleet serve)', ''],
-        ['CPU per report', `${(cpuPerReport * 1000).toFixed(2)} ms`],
-        [
-          'CPU per 1,000 kiosks, compressed poll',
-          pct((cpuPerReport * 1000) / (opts.pollS + opts.jitterS / 2)),
-        ],
-        ['CPU per 1,000 kiosks, real poll', pct(cpuPerReport * 1000 * realRate)],
-        [
-          'memory (RSS) idle → end',
-          `${bytes(idle.receiver.rssBytes)} → ${bytes(afterScrape.rssBytes)} (${bytes(rssPerK)} per 1,000 kiosks)`,
-        ],
-        [
-          'one /metrics scrape',
-          `${scrapeMs.toFixed(0)} ms, ${(scrapeCpu * 1000).toFixed(0)} ms CPU, ${bytes(metrics.length)}, ${int(series)} series`,
-        ],
-        ['kiosks per receiver core (real poll, 30 s scrape)', int(receiverKiosksPerCore)],
-        ['nginx (bundle host and report proxy)', ''],
-        ['CPU per request', `${(nginxCpuPerReq * 1e6).toFixed(0)} µs`],
-        ['memory (RSS)', bytes(done.nginx.rssBytes)],
-        ['kiosks per nginx core, 1% publish wave (real poll)', int(nginxKiosksPerCore)],
-        ['Errors', ''],
-        [
-          'HTTP errors / failed checks / failed reports',
-          `${errors} / ${shared.counters.failures} / ${shared.counters.reportsFailed}`,
-        ],
-        ['simulator CPU', `${done.sim.cpuSeconds.toFixed(1)} s`],
-      ]),
-    );
+    console.log(resultTable(result, REAL_POLL_S));
     for (const [m, n] of shared.causes) log(`failed checks: ${n} × ${m}`);
     log(`figures written to ${out}`);
     return t99 === null || t99dl === null ? 1 : 0;
