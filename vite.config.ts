@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CSP as APP_CSP } from './src/pwa/csp.ts';
+import { bigintLiterals } from './src/build/bigint-literals.ts';
 
 /**
  * Content Security Policy of the app, sent as a header by the preview server
@@ -87,9 +88,9 @@ function serviceWorker(): Plugin[] {
 
 export default defineConfig({
   base: './',
-  plugins: [demoContent(), ...serviceWorker()],
+  plugins: [bigintLiterals(['@cfworker/json-schema']), demoContent(), ...serviceWorker()],
   build: {
-    target: 'es2022',
+    target: ['chrome66'],
     // The polyfill injects an inline script, which the CSP forbids.
     modulePreload: { polyfill: false },
     sourcemap: true,

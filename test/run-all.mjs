@@ -48,6 +48,8 @@ const steps = [
     counts: 'test-output/vitest-unit.json',
   },
   { name: 'build', cmd: ['npm', 'run', '--silent', 'build'], budget: 120, counts: 'single' },
+  // The built JS against the engine tiers (README "Which browsers"): syntax and built-ins.
+  { name: 'compat', cmd: ['node', 'test/build/check-compat.mjs'], budget: 30, counts: 'single' },
   {
     name: 'browser',
     cmd: ['npx', 'web-test-runner', '--config', 'test/web-test-runner.config.mjs'],

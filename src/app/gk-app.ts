@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Alert, Attachment, Calendar, Item, Notice } from '../content/types.ts';
 import { sha256Hex } from '../content/bundle.ts';
+import { preloadCrypto } from '../content/crypto.ts';
 import { loadConfig, type ConfigProblem, type KioskConfig } from '../config/load.ts';
 import {
   DB_NAME,
@@ -14,9 +15,15 @@ import {
   type Store,
 } from '../data/db.ts';
 import { SyncEngine } from '../sync/engine.ts';
+import { toSyncError } from '../sync/errors.ts';
 import { restoreLocalCopy, restoreOptions, verifiedLocalCopy } from '../sync/restore.ts';
 import { packedFiles, sideloadFiles } from '../sync/sources.ts';
-import { initialStatus, reportStoreFailures, type SyncStatus } from '../sync/status.ts';
+import {
+  initialStatus,
+  originNotice,
+  reportStoreFailures,
+  type SyncStatus,
+} from '../sync/status.ts';
 import { describeDuration, TrustedClock } from '../sync/time.ts';
 import { ingestFromUrl } from '../sync/bench.ts';
 import { ClockController } from '../display/clock.ts';
@@ -32,6 +39,7 @@ import type { ItemOpenEvent, SearchDoneEvent } from '../components/gk-kiosk.ts';
 import { CountsController, saveCsv } from './counts.ts';
 import { loadPdfjs } from './pdf.ts';
 import { itemTitle } from '../content/types.ts';
+import { engineLabel, parseEngine, Tier, tierOf, TIERS } from '../compat/engine.ts';
 import '../components/gk-clock.ts';
 import '../components/gk-notice-list.ts';
 import '../components/gk-status-banner.ts';
@@ -47,6 +55,9 @@ import {
 } from '../display/session.ts';
 import type { SearchHit } from '../components/gk-search-view.ts';
 import { loadBundleExtras, prepareSearch } from './content.ts';
+
+/** The engine this page runs on, read once (src/compat/engine.ts). */
+const ENGINE = parseEngine(navigator.userAgent);
 
 /**
  * The kiosk shell: the only element that talks to services (configuration,
@@ -69,11 +80,23 @@ export class GkApp extends LitElement {
         'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif;
       font-size: 20px;
     }
+    .engine-too-old {
+      margin: 2rem;
+      font-size: 28px;
+      line-height: 1.6;
+    }
+    .engine-too-old h2 {
+      color: #8e0000;
+      font-size: 40px;
+    }
+    /* Margins, not flex gap (Chromium 84; the display tier starts at 66). */
+    header > * + * {
+      margin-left: 1rem;
+    }
     header {
       display: flex;
       justify-content: space-between;
       align-items: center;
-      gap: 1rem;
       padding: 1rem 2rem;
       background: var(--gk-accent, #b71c1c);
       color: #fff;
@@ -133,6 +156,8 @@ export class GkApp extends LitElement {
   @state() private _configProblems: ConfigProblem[] = [];
   @state() private _items: Item[] = [];
   @state() private _phase: 'starting' | 'ready' | 'failed' = 'starting';
+  /** A touch configuration on an engine of the display tier (Chromium 66–82): says so, runs nothing. */
+  @state() private _touchNeedsNewerEngine = false;
   @state() private _error = '';
   @state() private _status: SyncStatus = initialStatus(Date.now());
   @state() private _blocked = false;
@@ -226,7 +251,7 @@ export class GkApp extends LitElement {
           this._hasContent(),
           html`<main class=${chrome ? '' : 'bare'}>
             <gk-status-banner .messages=${this._messages()}></gk-status-banner>
-            ${this._renderContent()}
+            ${this._touchNeedsNewerEngine ? this._renderEngineTooOld() : this._renderContent()}
           </main>`,
         )
       }
@@ -241,6 +266,7 @@ export class GkApp extends LitElement {
           : html`<gk-admin-panel
               ?unlocked=${this._admin === 'open'}
               .pinError=${this._pinError}
+              .notice=${ORIGIN_NOTICE ?? ''}
               .rows=${this._adminRows()}
               .message=${this._adminMessage}
               ?busy=${this._busy}
@@ -271,6 +297,21 @@ export class GkApp extends LitElement {
   /** Whether there is content to rotate or browse (else the starting/empty screen shows). */
   private _hasContent(): boolean {
     return this._config !== null && this._phase === 'ready' && this._items.length > 0;
+  }
+
+  /** The touch role on a display-tier engine (README "Which browsers"). */
+  private _renderEngineTooOld() {
+    return html`<section class="engine-too-old" role="alert">
+      <h2>此设备的浏览器内核版本过低，无法运行触摸查询</h2>
+      <p>
+        触摸查询需要 Chromium ${TIERS.supported} 或更高版本的浏览器内核，本机为
+        ${engineLabel(ENGINE)}。
+      </p>
+      <p>
+        本机可以运行阅览室轮播和电子公告屏（需要 Chromium ${TIERS.display} 或更高版本）。请升级系统
+        WebView 或浏览器，或请管理员为本机改用阅览室或公告屏配置。
+      </p>
+    </section>`;
   }
 
   /** The touch kiosk (with the rotation as its attract loop) or the reading-room display. */
@@ -443,6 +484,8 @@ export class GkApp extends LitElement {
         text: `配置错误 ${p.file} ${p.field}：${p.problem}（已使用上一份有效配置）`,
       });
     }
+    // Plain http from an intranet host: no service worker, so no offline start (issue #17).
+    if (ORIGIN_NOTICE) messages.push({ level: 'warning', text: ORIGIN_NOTICE });
     if (this._storeLost && this._phase !== 'failed') {
       messages.push({ level: 'error', text: this._storeLost });
     }
@@ -522,7 +565,14 @@ export class GkApp extends LitElement {
       {
         label: '持久存储',
         value:
-          s.persisted === null ? '未知' : s.persisted ? '已获准' : '未获准（可能被浏览器清除）',
+          s.persisted === null
+            ? // No navigator.storage on plain http: the browser may evict under storage pressure.
+              ORIGIN_NOTICE
+              ? '不可用（http 方式访问，可能被浏览器清除）'
+              : '未知'
+            : s.persisted
+              ? '已获准'
+              : '未获准（可能被浏览器清除）',
       },
       {
         label: '时钟偏差',
@@ -599,6 +649,8 @@ export class GkApp extends LitElement {
 
   private async _start(): Promise<void> {
     let opened = false;
+    // Without WebCrypto (plain http) the pure-JS verifier is fetched now, while the server is reachable.
+    preloadCrypto();
     try {
       let { store, recovered } = await this._openStore();
       opened = true;
@@ -610,6 +662,13 @@ export class GkApp extends LitElement {
       this._config = config;
       this._configProblems = loaded.problems;
       if (loaded.origin === 'requested') await store.setMeta('lastValidConfig', config);
+      if (config.role === 'touch' && tierOf(ENGINE) !== Tier.supported) {
+        // Search, the on-screen keyboard, PDF and the workers need Chromium 83: say so
+        // rather than start a kiosk that would half work.
+        this._touchNeedsNewerEngine = true;
+        this._phase = 'ready';
+        return;
+      }
       // Before anything is shown: a device clock behind the last verified time must not
       // put ended items back on screen at start.
       this._time.observeFloor(await store.getMeta('timeFloor'));
@@ -747,7 +806,11 @@ export class GkApp extends LitElement {
     this._calendar = extras.calendar;
     this._generatedAt = Date.parse(content.record.generatedAt) || 0;
     this._items = sortForDisplay(content.items.map((f) => f.item as Item));
-    this._scheduleIndex(() => prepareSearch(store, content.record, content.items, extras));
+    // Only visitors search: a reading-room or notice-board screen (the display tier's
+    // only roles, on engines down to Chromium 66) never builds or holds the index.
+    if (this._config?.role === 'touch') {
+      this._scheduleIndex(() => prepareSearch(store, content.record, content.items, extras));
+    }
   }
 
   private _openAdmin(): void {
@@ -760,7 +823,14 @@ export class GkApp extends LitElement {
       this._pinError = '本机未设置管理密码（admin.pinSha256），管理功能已停用。';
       return;
     }
-    const hash = await sha256Hex(new TextEncoder().encode(`gongkai:${e.detail.pin}`));
+    let hash: string;
+    try {
+      hash = await sha256Hex(new TextEncoder().encode(`gongkai:${e.detail.pin}`));
+    } catch (err) {
+      // No WebCrypto and no usable fallback here (see the sync status for why).
+      this._pinError = `无法校验密码：${toSyncError(err).message}`;
+      return;
+    }
     if (hash === expected) {
       this._admin = 'open';
       this._pinError = '';
@@ -829,6 +899,9 @@ export class GkApp extends LitElement {
 const VISITOR_DEFAULTS: VisitorSettings = new URLSearchParams(location.search).has('elder')
   ? Object.freeze({ ...KIOSK_DEFAULT_SETTINGS, elder: true })
   : KIOSK_DEFAULT_SETTINGS;
+
+/** Said once in the status line and the admin panel when the page is not a secure context. */
+const ORIGIN_NOTICE = originNotice({ isSecureContext: window.isSecureContext });
 
 /** OpenCC Simplified → Traditional (Hong Kong), loaded only when a visitor asks for it. */
 async function loadTraditionalConverter(): Promise<(s: string) => string> {

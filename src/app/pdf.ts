@@ -1,7 +1,11 @@
 import type { PdfjsModule } from '../components/gk-pdf-view.ts';
 // Vite bundles the worker as its own .js module (precached by the service worker like the
 // rest of the app, so PDFs open offline); only its URL is in the start bundle.
-import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?worker&url';
+// pdf.js's *legacy* build: the modern one needs Promise.withResolvers (Chromium 119) and
+// fails on every supported engine below it (Windows 7's Chrome 109 included); the legacy
+// build still needs a few built-ins in its worker (src/compat/pdf-worker.ts adds them) and,
+// in the page, what src/compat/polyfills.ts provides when the engine lacks it.
+import pdfWorkerUrl from '../compat/pdf-worker.ts?worker&url';
 import { workerScriptUrl } from './content.ts';
 
 let loading: Promise<PdfjsModule> | null = null;
@@ -15,7 +19,7 @@ let loading: Promise<PdfjsModule> | null = null;
  */
 export function loadPdfjs(): Promise<PdfjsModule> {
   loading ??= (async () => {
-    const pdfjs = await import('pdfjs-dist');
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
     const url = workerScriptUrl(new URL(pdfWorkerUrl, location.href).href);
     pdfjs.GlobalWorkerOptions.workerPort = new Worker(url, { type: 'module' });
     return pdfjs;

@@ -56,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/search.ts')).searchCommand(rest);
       case 'fleet':
         return await (await import('./commands/fleet.ts')).fleetCommand(rest);
+      case 'mirror':
+        return await (await import('./commands/mirror.ts')).mirrorCommand(rest);
       case 'watchdog':
         return await (await import('./commands/watchdog.ts')).watchdogCommand(rest);
       default:

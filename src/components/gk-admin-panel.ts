@@ -102,6 +102,13 @@ export class GkAdminPanel extends LitElement {
     .error {
       color: #7f1d1d;
     }
+    .notice {
+      margin: 0 0 1rem;
+      padding: 0.5rem 0.75rem;
+      border-inline-start: 0.3rem solid #8a5a00;
+      background: #fff7e0;
+      color: #4a3000;
+    }
     .message {
       margin: 0.75rem 0 0;
     }
@@ -133,6 +140,8 @@ export class GkAdminPanel extends LitElement {
   @property({ type: Boolean }) unlocked = false;
   /** Shown under the PIN field (wrong PIN, no PIN configured). */
   @property() pinError = '';
+  /** A standing warning about how this kiosk is set up (e.g. served over plain http); '' for none. */
+  @property() notice = '';
   /** Status lines to show once unlocked. */
   @property({ attribute: false }) rows: AdminStatusRow[] = [];
   /** Outcome of the last sideload or manual check, in plain words. */
@@ -170,7 +179,8 @@ export class GkAdminPanel extends LitElement {
   }
 
   private _renderStatus() {
-    return html`<dl>
+    return html`${this.notice ? html`<p class="notice" role="note">${this.notice}</p>` : nothing}
+      <dl>
         ${this.rows.map(
           (r) =>
             html`<dt>${r.label}</dt>

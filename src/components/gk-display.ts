@@ -67,7 +67,6 @@ export class GkDisplay extends LitElement {
       display: flex;
       justify-content: space-between;
       align-items: center;
-      gap: 1em;
       padding: 0.3em 1em;
       background: #8b0000;
       color: #fff;
@@ -80,10 +79,16 @@ export class GkDisplay extends LitElement {
       text-overflow: ellipsis;
       white-space: nowrap;
     }
+    /* Margins, not flex gap: flex gap is Chromium 84, the display tier starts at 66. */
+    header > * + * {
+      margin-left: 1em;
+    }
+    .clock > * + * {
+      margin-left: 0.5em;
+    }
     .clock {
       display: flex;
       align-items: baseline;
-      gap: 0.5em;
       white-space: nowrap;
       font-size: 0.8em;
     }
@@ -146,11 +151,13 @@ export class GkDisplay extends LitElement {
       background: rgba(0, 0, 0, 0.6);
       pointer-events: none;
     }
+    footer > * {
+      margin: 0.1em 1em 0.1em 0;
+    }
     footer {
       display: flex;
       flex-wrap: wrap;
       justify-content: space-between;
-      gap: 0.2em 1em;
       padding: 0.3em 1em;
       font-size: 0.6em;
       background: #efe9e1;

@@ -5,7 +5,7 @@ import { t, type UiLang } from './i18n.ts';
 import './gk-qr.ts';
 
 /** The pdf.js module (pdfjs-dist), loaded by the shell only when a PDF is opened. */
-export type PdfjsModule = typeof import('pdfjs-dist');
+export type PdfjsModule = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
 /** Loads pdf.js with its worker set up (the shell owns the worker URL and its Trusted Types policy). */
 export type PdfjsLoader = () => Promise<PdfjsModule>;

@@ -40,13 +40,18 @@ export class GkSettingsBar extends LitElement {
       .bar {
         display: flex;
         flex-wrap: wrap;
-        gap: 0.3em 1em;
         align-items: center;
+      }
+      /* Margins, not flex gap: flex gap is Chromium 84, the supported tier starts at 83. */
+      .bar > * {
+        margin: 0.15em 1em 0.15em 0;
       }
       [role='group'] {
         display: flex;
-        gap: 0.25em;
         align-items: center;
+      }
+      [role='group'] > * + * {
+        margin-left: 0.25em;
       }
       .message {
         margin: 0.3em 0 0;

@@ -132,18 +132,24 @@ export class GkSlide extends LitElement {
       flex-direction: column;
       align-items: center;
       justify-content: flex-start;
-      gap: 0.3em;
       width: 8.5em;
       font-size: 0.8em;
       text-align: center;
+    }
+    /* Margins, not flex gap: flex gap is Chromium 84, the display tier starts at 66. */
+    .qr > * + * {
+      margin-top: 0.3em;
     }
     :host([orientation='portrait']) .qr {
       flex-direction: row;
       width: auto;
       justify-content: flex-start;
-      gap: 1em;
       padding-top: 0.5em;
       text-align: left;
+    }
+    :host([orientation='portrait']) .qr > * + * {
+      margin-top: 0;
+      margin-left: 1em;
     }
     gk-qr {
       width: 8em;

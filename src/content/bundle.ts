@@ -1,7 +1,7 @@
 /**
  * The signed bundle format, shared by the CLI (which writes it) and the kiosk
- * (which verifies and ingests it). Pure code: WebCrypto only, which Node 20
- * and Chromium both provide as `globalThis.crypto.subtle`.
+ * (which verifies and ingests it). Pure code. Hashing and signatures are in
+ * ./crypto.ts: WebCrypto where it exists, pure JS on plain-http origins.
  *
  * A bundle is a directory:
  *
@@ -15,6 +15,17 @@
  * shard lists ~8 items; an item edit changes one item file, one shard and one
  * manifest line. Unchanged files keep their hash, so kiosks skip them.
  */
+
+import { sha256Hex } from './crypto.ts';
+
+export {
+  base64UrlDecode,
+  base64UrlEncode,
+  CryptoUnavailableError,
+  KeyImportError,
+  sha256Hex,
+  verifySignature,
+} from './crypto.ts';
 
 /** Bumped only on incompatible changes; kiosks refuse formats they do not know. */
 export const BUNDLE_FORMAT = 1;
@@ -163,64 +174,6 @@ export function bucketOf(id: string, buckets: number): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % buckets;
-}
-
-/** Lower-case hex SHA-256 of some bytes. */
-export async function sha256Hex(bytes: Uint8Array | ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-  // A table and one string: this runs once per file, 12,000 times for a large bundle.
-  let hex = '';
-  for (let i = 0; i < digest.length; i++) hex += HEX_BYTE[digest[i]];
-  return hex;
-}
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-
-export function base64UrlEncode(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function base64UrlDecode(text: string): Uint8Array {
-  const b64 = text.trim().replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
-/**
- * Verifies `signature` (raw r‖s, or its base64url text) over the exact
- * `bytes` with any of `keys`. Returns the id of the key that verified, or null.
- */
-export async function verifySignature(
-  bytes: Uint8Array,
-  signature: Uint8Array | string,
-  keys: readonly { id: string; jwk: JwkP256 }[],
-): Promise<string | null> {
-  let sig: Uint8Array;
-  try {
-    sig = typeof signature === 'string' ? base64UrlDecode(signature) : signature;
-  } catch {
-    return null;
-  }
-  if (sig.length !== 64) return null;
-  for (const k of keys) {
-    const key = await crypto.subtle.importKey(
-      'jwk',
-      { ...k.jwk, ext: true },
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['verify'],
-    );
-    const ok = await crypto.subtle.verify(
-      { name: 'ECDSA', hash: 'SHA-256' },
-      key,
-      sig as BufferSource,
-      bytes as BufferSource,
-    );
-    if (ok) return k.id;
-  }
-  return null;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

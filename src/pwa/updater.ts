@@ -95,7 +95,9 @@ export class KioskUpdater {
   /** Registers the worker and starts the check timer and the idle detector. */
   async start(): Promise<void> {
     const container = navigator.serviceWorker as ServiceWorkerContainer | undefined;
-    if (!container) {
+    // Chromium before 70 exposes navigator.serviceWorker on insecure origins too and only
+    // refuses at register(): plain http from an intranet host is 'unsupported', not an error.
+    if (!container || (typeof isSecureContext === 'boolean' && !isSecureContext)) {
       this.options.status.update({ state: 'unsupported' });
       return;
     }

@@ -16,6 +16,9 @@
  * - Content bundles (`bundles/`) are not precached: they go to IndexedDB via
  *   src/sync, so an app deploy and a content push stay separate channels.
  */
+// Workbox's strategies call Promise.allSettled (Chromium 76); the service worker also runs
+// on the display tier's engines (Chromium 66–75). core-js patches it only where it is missing.
+import 'core-js/actual/promise/all-settled';
 import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, Router } from 'workbox-routing';
 import { CSP, INSTALL_FAILED, SKIP_WAITING } from '../pwa/csp.ts';

@@ -1,5 +1,6 @@
 import type { KioskConfig } from '../config/types.ts';
 import type { SyncStatus } from './status.ts';
+import { parseUserAgent, type EngineInfo } from './user-agent.ts';
 
 /** The JSON body a kiosk POSTs to `sync.statusUrl`. */
 export interface FleetReport {
@@ -8,6 +9,10 @@ export interface FleetReport {
   location: string;
   sentAt: string;
   status: SyncStatus;
+  /** The kiosk browser's full `navigator.userAgent` ('' when there is none). */
+  userAgent: string;
+  /** The engine parsed from {@link userAgent}, e.g. `{ name: 'Chromium', major: 83 }`. */
+  engine: EngineInfo;
   /** Proof-of-display log, anonymous counts: filled in by whoever owns them. */
   extras: Record<string, unknown>;
 }
@@ -21,14 +26,24 @@ export async function postFleetReport(
   config: KioskConfig,
   status: SyncStatus,
   extras: Record<string, unknown>,
-  options: { now: number; timeoutMs: number; fetchImpl?: typeof fetch },
+  options: {
+    now: number;
+    timeoutMs: number;
+    fetchImpl?: typeof fetch;
+    /** The browser's user agent; default `navigator.userAgent`. */
+    userAgent?: string;
+  },
 ): Promise<{ ok: boolean; error?: string }> {
+  const userAgent =
+    options.userAgent ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent);
   const report: FleetReport = {
     kioskId: config.id,
     name: config.name,
     location: config.location,
     sentAt: new Date(options.now).toISOString(),
     status,
+    userAgent,
+    engine: parseUserAgent(userAgent),
     extras,
   };
   const controller = new AbortController();

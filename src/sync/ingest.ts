@@ -14,7 +14,7 @@ import {
 } from '../content/bundle.ts';
 import { PACK_FILE, unpackBundle } from '../content/pack.ts';
 import type { CommitExtras, NewObject, NewVersion, Store } from '../data/db.ts';
-import { SyncError } from './errors.ts';
+import { SyncError, toSyncError } from './errors.ts';
 import type { FetchedBytes } from './http.ts';
 import { raiseFloor, trustedNow, type TimeFloor } from './time.ts';
 
@@ -537,7 +537,8 @@ function bundleProblem(err: unknown): SyncError {
         : 'manifest';
     return new SyncError(code, `内容包格式错误：${err.file}：${err.reason}`, err.file);
   }
-  return new SyncError('manifest', `内容包格式错误：${String(err)}`);
+  // Not a problem of the bundle (the crypto is missing, a bug): its own cause.
+  return toSyncError(err);
 }
 
 /** A pack that cannot be unpacked: cut short, or not a pack at all. */

@@ -2,7 +2,8 @@ import type { KioskConfig } from '../config/types.ts';
 import type { ItemFile } from '../content/bundle.ts';
 import { verifyBundle } from '../content/verify.ts';
 import { listSnapshots, readSnapshotFiles, type PackDir, type Store } from '../data/db.ts';
-import { SyncError } from './errors.ts';
+import { CryptoUnavailableError } from '../content/crypto.ts';
+import { SyncError, toSyncError } from './errors.ts';
 import { ingestBundle, type TrustedKeyRef } from './ingest.ts';
 import { fileSource } from './sources.ts';
 
@@ -35,8 +36,12 @@ export interface Restored {
   dropped: number;
 }
 
-/** Failures of storage itself: the snapshot may be fine, so it is kept for the next start. */
-const TRANSIENT: readonly string[] = ['quota', 'storage'];
+/**
+ * Failures of storage itself, or of a page that cannot verify at all (no
+ * WebCrypto and no usable fallback): the snapshot may be fine, so it is kept
+ * for the next start.
+ */
+const TRANSIENT: readonly string[] = ['quota', 'storage', 'crypto'];
 
 /**
  * When the database holds no active version but the pack directory holds a
@@ -80,6 +85,8 @@ export async function restoreLocalCopy(
       }
     } catch (err) {
       if (err instanceof SyncError && TRANSIENT.includes(err.code)) throw err;
+      // This page cannot verify at all (no WebCrypto and no usable fallback): not the copy's fault.
+      if (err instanceof CryptoUnavailableError) throw toSyncError(err);
       console.warn(`[gongkai] local copy of version ${snap.version} unusable, dropping it`, err);
       await store.dropLocalCopy(snap.version).catch(() => undefined);
       dropped++;

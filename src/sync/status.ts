@@ -69,6 +69,22 @@ export function initialStatus(now: number): SyncStatus {
 }
 
 /**
+ * What a kiosk served over plain http from an intranet host says, once in the
+ * status line and once in the admin panel (issue #17): such a page is not a
+ * secure context, so it has no service worker and cannot start offline.
+ */
+export const INSECURE_ORIGIN_NOTICE =
+  '此终端以 http 方式访问：断网后重启无法离线启动，请改用 https 或本机地址';
+
+/**
+ * The standing notice about how the page is served, or null when there is
+ * nothing to say. Pure: the shell passes `isSecureContext`.
+ */
+export function originNotice(page: { isSecureContext: boolean }): string | null {
+  return page.isSecureContext ? null : INSECURE_ORIGIN_NOTICE;
+}
+
+/**
  * Global the kiosk watchdog (`gongkai watchdog`) reads over the DevTools
  * protocol with the heartbeat: how many times in a row the local store failed
  * to open (0 once it opened; absent before the first try).

@@ -26,6 +26,28 @@ describe('gk-admin-panel', () => {
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('密码错误');
   });
 
+  it('shows a standing notice once, above the status, only when unlocked', async () => {
+    const notice = '此终端以 http 方式访问：断网后重启无法离线启动，请改用 https 或本机地址';
+    const el = await fixture<GkAdminPanel>(
+      html`<gk-admin-panel
+        .notice=${notice}
+        .rows=${[{ label: '当前版本', value: '7' }]}
+      ></gk-admin-panel>`,
+    );
+    // Behind the PIN, like the rest of the status.
+    expect(el.shadowRoot!.querySelector('.notice')).to.equal(null);
+    el.unlocked = true;
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    const shown = el.shadowRoot!.querySelectorAll('.notice');
+    expect(shown.length).to.equal(1);
+    expect(shown[0].textContent).to.equal(notice);
+    expect(shown[0].nextElementSibling!.tagName).to.equal('DL');
+    el.notice = '';
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.notice')).to.equal(null);
+  });
+
   it('once unlocked shows the status rows, a check button and a folder picker', async () => {
     const el = await fixture<GkAdminPanel>(
       html`<gk-admin-panel

@@ -11,6 +11,8 @@ import { browserEngine, engineFromUserAgent } from '../../src/cli/fleet/browser.
 import { kioskState, siteFromId } from '../../src/cli/fleet/kiosk-state.ts';
 import { readInventory } from '../../src/cli/fleet/estate.ts';
 import { initialStatus } from '../../src/sync/status.ts';
+import { postFleetReport } from '../../src/sync/fleet.ts';
+import type { KioskConfig } from '../../src/config/types.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 
@@ -232,6 +234,32 @@ describe('fleet serve /metrics', () => {
         k.startsWith('gongkai_kiosk_sync_failures{kiosk="tianhe-1"'),
       ),
     ).toBe(false);
+  });
+
+  it('labels the engine a real kiosk report carries (src/sync/fleet.ts)', async () => {
+    const config = { id: 'baiyun-7', name: '终端', location: '白云' } as KioskConfig;
+    const sent = await postFleetReport(
+      url,
+      config,
+      initialStatus(T0),
+      {},
+      {
+        now: T0,
+        timeoutMs: 5000,
+        userAgent:
+          'Mozilla/5.0 (Linux; Android 9; wv) AppleWebKit/537.36 Chrome/66.0.3359.158 Safari/537.36',
+      },
+    );
+    expect(sent).toEqual({ ok: true });
+    const m = await scrape();
+    expect(
+      m.get(
+        'gongkai_kiosk_browser_info{kiosk="baiyun-7",site="baiyun",role="unknown",engine="chromium",major="66"}',
+      ),
+    ).toBe(1);
+    expect(
+      m.get('gongkai_kiosk_screen{kiosk="baiyun-7",site="baiyun",role="unknown",state="blank"}'),
+    ).toBe(1);
   });
 
   it('rebuilds the estate from the directory on start, and sees what another receiver wrote', async () => {

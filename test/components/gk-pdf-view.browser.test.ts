@@ -9,8 +9,8 @@ import { notice, themedHost } from './gk-kiosk.fixtures.ts';
 // pdf.js as the shell loads it: the module on demand, its worker from the same origin.
 let pdfjs: Promise<PdfjsModule> | null = null;
 const loadPdfjs = () =>
-  (pdfjs ??= import('pdfjs-dist').then((m) => {
-    m.GlobalWorkerOptions.workerSrc = '/node_modules/pdfjs-dist/build/pdf.worker.min.mjs';
+  (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((m) => {
+    m.GlobalWorkerOptions.workerSrc = '/node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs';
     return m;
   }));
 

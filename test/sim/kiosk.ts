@@ -237,8 +237,8 @@ export class SimKiosk {
       s.statusUrl,
       this.config,
       { ...this.status, trustedNow: new Date(now).toISOString() },
-      { proof, proofTotal: proof.length, userAgent: s.userAgent },
-      { now, timeoutMs: 10_000, fetchImpl: leanFetch },
+      { proof, proofTotal: proof.length },
+      { now, timeoutMs: 10_000, fetchImpl: leanFetch, userAgent: s.userAgent },
     );
     if (r.ok) s.onReported(this, this.status.activeVersion);
     else s.counters.reportsFailed++;

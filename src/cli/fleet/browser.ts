@@ -4,6 +4,7 @@
  * Only a bounded set of names and a major version leave this module, so they
  * can be Prometheus labels.
  */
+import { parseEngine } from '../../compat/engine.ts';
 
 /** Engine names the metrics may carry (anything else is `unknown`). */
 export const ENGINE_NAMES = ['chromium', 'firefox', 'webkit', 'unknown'] as const;
@@ -40,19 +41,15 @@ function nameOf(value: unknown): EngineName {
 }
 
 /**
- * Parses a User-Agent string: `Chrome/83.0.4103.0` → chromium 83 (Edge and
- * other Blink browsers carry `Chrome/` too), `Firefox/115.0` → firefox 115,
- * `Version/17.4 … Safari/` → webkit 17. Null when nothing is recognised.
+ * Parses a User-Agent string with the kiosk's own parser (src/compat/engine.ts):
+ * `Chrome/83.0.4103.0` → chromium 83 (Edge, WebView and the 国产 browsers carry
+ * `Chrome/` too), `Firefox/115.0` → firefox 115, `Version/17.4 … Safari/` →
+ * webkit 17. Null when nothing is recognised.
  */
 export function engineFromUserAgent(ua: string): BrowserEngine | null {
-  let m = /(?:HeadlessChrome|Chrome|Chromium|CriOS)\/(\d+)/.exec(ua);
-  if (m) return { name: 'chromium', major: majorOf(m[1]) };
-  m = /Firefox\/(\d+)/.exec(ua);
-  if (m) return { name: 'firefox', major: majorOf(m[1]) };
-  m = /Version\/(\d+)[^ ]* .*Safari\//.exec(ua);
-  if (m) return { name: 'webkit', major: majorOf(m[1]) };
-  if (/AppleWebKit\//.test(ua)) return { name: 'webkit', major: null };
-  return null;
+  const { name, major } = parseEngine(ua);
+  const bounded = nameOf(name);
+  return bounded === 'unknown' ? null : { name: bounded, major: majorOf(major) };
 }
 
 /**

@@ -8,5 +8,15 @@ import { search } from './search.ts';
 import { sync } from './sync.ts';
 import { display } from './display.ts';
 import { cli } from './cli.ts';
+import { plainHttp } from './plain-http.ts';
 
-export const AREAS: readonly Area[] = [size, start, lighthouseArea, display, search, cli, sync];
+export const AREAS: readonly Area[] = [
+  size,
+  start,
+  lighthouseArea,
+  display,
+  search,
+  cli,
+  sync,
+  plainHttp,
+];

@@ -28,6 +28,7 @@ export const BUDGETS: Readonly<Record<string, AreaBudget>> = {
   search: { estimate: 150, budget: 140, runs: '5 gongkai, 3 per library' },
   cli: { estimate: 70, budget: 70, runs: '5 builds, 3 verifies' },
   sync: { estimate: 60, budget: 80, runs: '5 per case' },
+  'plain-http': { estimate: 20, budget: 20, runs: '5 per origin, 3 at 4× throttling' },
 };
 
 /** Earlier wall time of an area from its block in docs/benchmarks.md ("Measured … in N s."). */
