@@ -237,6 +237,24 @@ describe('bench formatting', () => {
     expect(next.indexOf('## SIZE')).toBeLessThan(next.indexOf('## SEARCH'));
     expect(next).toContain('2026-11-24 02:00 UTC');
   });
+
+  it('keeps the province simulation section (npm run simulate) at the end', () => {
+    const sim =
+      '<!-- simulate:start -->\n## Province simulation\n\n| a | 1 |\n<!-- simulate:end -->';
+    const next = documentMarkdown(
+      machine,
+      '2026-11-24T02:00:00.000Z',
+      ['size'],
+      [],
+      `x\n${sim}\n`,
+      1,
+      'npm run bench',
+    );
+    expect(next.trimEnd().endsWith(sim)).toBe(true);
+    expect(
+      documentMarkdown(machine, '2026-11-24T02:00:00.000Z', ['size'], [], 'x', 1, 'b'),
+    ).not.toContain('simulate');
+  });
 });
 
 describe('size area helpers', () => {

@@ -67,6 +67,16 @@ describe('fleet serve keeps each kiosk proof-of-display history', () => {
       expect(await post({ kioskId: 'hall-2', proof: [entry(1, 'x')] })).toBe(204);
       expect(kept(dir, 'hall-1')).toEqual(['a', 'b']);
       expect(kept(dir, 'hall-2')).toEqual(['x']);
+      // As src/sync/fleet.ts sends it: the proof log inside `extras`.
+      expect(
+        await post({ kioskId: 'hall-3', extras: { proof: [entry(1, 'p')], proofTotal: 1 } }),
+      ).toBe(204);
+      expect(kept(dir, 'hall-3')).toEqual(['p']);
+      // The state file, rewritten on every report, does not carry the log again.
+      const state = JSON.parse(readFileSync(join(dir, 'hall-3.json'), 'utf8')) as {
+        extras: object;
+      };
+      expect(state.extras).toEqual({ proofTotal: 1 });
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -46,7 +46,15 @@ describe('fleet status', () => {
       {},
       { now, timeoutMs: 5000 },
     );
-    expect(readdirSync(dir)).toEqual(['default.json']);
+    // One state file per kiosk; the JSON-lines log keeps both reports for a log shipper.
+    expect(readdirSync(dir).filter((n) => n.endsWith('.json'))).toEqual(['default.json']);
+    const [log] = readdirSync(join(dir, 'log'));
+    const logged = readFileSync(join(dir, 'log', log), 'utf8')
+      .trim()
+      .split('\n');
+    expect(logged.map((l) => (JSON.parse(l) as { activeVersion: number }).activeVersion)).toEqual([
+      12, 13,
+    ]);
     writeFileSync(
       join(dir, 'hall-2.json'),
       JSON.stringify({

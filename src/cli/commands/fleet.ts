@@ -1,8 +1,10 @@
 // `gongkai fleet serve --dir <status-dir>` receives the status reports kiosks
-// POST to `sync.statusUrl` (one JSON file per kiosk, written atomically);
-// `gongkai fleet report <status-dir>` prints which kiosks run which version,
-// their last error, and which have gone silent. The proof-of-display entries
-// in the reports are appended, each once, to `<kioskId>.proof.jsonl`.
+// POST to `sync.statusUrl` (one JSON file per kiosk, written atomically) and
+// exposes the estate as Prometheus metrics on `GET /metrics` (see
+// src/cli/fleet/ and docs/fleet/); `gongkai fleet report <status-dir>` prints
+// which kiosks run which version and engine, their last error, and which have
+// gone silent. The proof-of-display entries in the reports are appended, each
+// once, to `<kioskId>.proof.jsonl`.
 import { createServer, type Server } from 'node:http';
 import {
   appendFileSync,
@@ -13,8 +15,13 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { browserEngine } from '../fleet/browser.ts';
+import { Estate, readInventory } from '../fleet/estate.ts';
+import { engineText, type InventoryEntry } from '../fleet/kiosk-state.ts';
+import { FleetMetrics } from '../fleet/metrics.ts';
 
 const MAX_BODY = 1_000_000;
 const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -25,6 +32,9 @@ export interface StoredFleetReport {
   name?: string;
   location?: string;
   receivedAt: string;
+  userAgent?: unknown;
+  engine?: unknown;
+  extras?: { userAgent?: unknown; engine?: unknown; proof?: unknown };
   status?: {
     activeVersion?: number | null;
     lastSuccess?: string | null;
@@ -110,17 +120,55 @@ export class ProofArchive {
   }
 }
 
-/** Starts the receiver; resolves with the server and its URL once listening. */
+/** Options of {@link startFleetServer}. */
+export interface FleetServerOptions {
+  /** Kiosk id → site and role, for the metrics' labels. */
+  inventory?: Map<string, InventoryEntry>;
+  /** Name of this receiver in its log file names (default: host name and pid). */
+  replica?: string;
+  /** Least time between rescans of the directory for reports other receivers wrote. */
+  rescanMs?: number;
+  /** The clock for `receivedAt` and the metrics (tests inject one). */
+  now?: () => number;
+}
+
+/**
+ * Starts the receiver; resolves with the server and its URL once listening.
+ * `POST /` (any path but /metrics) takes a report, `GET /metrics` answers
+ * Prometheus, `GET /healthz` a load balancer.
+ */
 export async function startFleetServer(
   dir: string,
   port = 8787,
   host = '127.0.0.1',
-): Promise<{ server: Server; url: string }> {
+  options: FleetServerOptions = {},
+): Promise<{ server: Server; url: string; estate: Estate }> {
   mkdirSync(dir, { recursive: true });
+  const now = options.now ?? Date.now;
   const archive = new ProofArchive(dir);
+  const estate = new Estate(dir, {
+    inventory: options.inventory,
+    replica: options.replica ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '_'),
+    rescanMs: options.rescanMs,
+    now,
+    warn: (m) => console.error(m),
+  });
+  const metrics = new FleetMetrics(estate, now);
   const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics') {
+      metrics.metrics().then(
+        (text) => res.writeHead(200, { 'Content-Type': metrics.contentType }).end(text),
+        (err: unknown) => res.writeHead(500).end(String(err)),
+      );
+      return;
+    }
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
+      return;
+    }
     if (req.method !== 'POST') {
-      res.writeHead(405, { Allow: 'POST' }).end();
+      res.writeHead(405, { Allow: 'POST, GET' }).end();
       return;
     }
     const chunks: Buffer[] = [];
@@ -128,6 +176,7 @@ export async function startFleetServer(
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
+        metrics.rejected.inc({ reason: 'too-large' });
         res.writeHead(413).end();
         req.destroy();
         return;
@@ -140,26 +189,42 @@ export async function startFleetServer(
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       } catch {
+        metrics.rejected.inc({ reason: 'not-json' });
         res.writeHead(400).end('not JSON');
         return;
       }
-      const id = body.kioskId;
+      const id = body?.kioskId;
       if (typeof id !== 'string' || !SAFE_ID.test(id)) {
+        metrics.rejected.inc({ reason: 'kiosk-id' });
         res.writeHead(400).end('kioskId missing or not [A-Za-z0-9._-]{1,64}');
         return;
       }
       const file = join(dir, `${id}.json`);
       const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-      // Write then rename: a reader never sees half a report.
-      writeFileSync(tmp, JSON.stringify({ ...body, receivedAt: new Date().toISOString() }));
+      // Kiosks send the proof log inside `extras` (src/sync/fleet.ts); older senders at the top.
+      const extras = body.extras as { proof?: unknown } | null | undefined;
+      const proof = body.proof ?? extras?.proof;
+      // The proof entries go to their own file: the state file stays small (it is rewritten on every report).
+      const stored = {
+        ...body,
+        proof: undefined,
+        ...(extras && typeof extras === 'object'
+          ? { extras: { ...extras, proof: undefined } }
+          : {}),
+        receivedAt: new Date(now()).toISOString(),
+      };
+      // Write then rename: a reader (another receiver, `fleet report`) never sees half a report.
+      writeFileSync(tmp, JSON.stringify(stored));
       renameSync(tmp, file);
-      archive.add(id, body.proof);
+      estate.accept(id, stored);
+      archive.add(id, proof);
+      metrics.received.inc();
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const { port: bound } = server.address() as AddressInfo;
-  return { server, url: `http://${host}:${bound}/` };
+  return { server, url: `http://${host}:${bound}/`, estate };
 }
 
 /** The report table as text lines (newest version first), for `fleet report`. */
@@ -201,7 +266,7 @@ export function fleetReport(
       (b.status?.activeVersion ?? -1) - (a.status?.activeVersion ?? -1) ||
       a.kioskId.localeCompare(b.kioskId),
   );
-  const lines = ['kiosk\tlocation\tversion\tlast report\tstate\tlast error'];
+  const lines = ['kiosk\tlocation\tversion\tengine\tlast report\tstate\tlast error'];
   for (const r of rows) {
     const at = Date.parse(r.receivedAt);
     const silent = Number.isNaN(at) || now - at > silentMinutes * 60_000;
@@ -211,6 +276,7 @@ export function fleetReport(
         r.kioskId,
         r.location ?? '',
         r.status?.activeVersion ?? 'none',
+        engineText(browserEngine(r.engine ?? r.extras?.engine, r.userAgent ?? r.extras?.userAgent)),
         r.receivedAt || 'unreadable report',
         state,
         r.status?.lastError?.message ?? '',
@@ -225,7 +291,11 @@ function option(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-/** Entry point: `fleet serve --dir <dir> [--port N] [--host H]` or `fleet report <dir> [--silent-minutes N]`. */
+/**
+ * Entry point: `fleet serve --dir <dir> [--port N] [--host H] [--inventory kiosks.json]
+ * [--replica NAME] [--rescan-seconds S]` or `fleet report <dir> [--silent-minutes N]`.
+ * Exit codes: 0 done, 1 the directory could not be read, 2 bad usage or inventory.
+ */
 export async function fleetCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'serve') {
@@ -234,12 +304,28 @@ export async function fleetCommand(argv: string[]): Promise<number> {
       console.error('gongkai fleet serve: --dir <status-dir> is required');
       return 2;
     }
-    const { server, url } = await startFleetServer(
+    const inventoryFile = option(rest, '--inventory');
+    let inventory: Map<string, InventoryEntry> | undefined;
+    try {
+      inventory = inventoryFile ? readInventory(inventoryFile) : undefined;
+    } catch (err) {
+      console.error(`gongkai fleet serve: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
+    }
+    const rescan = option(rest, '--rescan-seconds');
+    const { server, url, estate } = await startFleetServer(
       dir,
       Number(option(rest, '--port') ?? 8787),
       option(rest, '--host') ?? '127.0.0.1',
+      {
+        inventory,
+        replica: option(rest, '--replica'),
+        rescanMs: rescan === undefined ? undefined : Number(rescan) * 1000,
+      },
     );
-    console.log(`gongkai fleet: receiving kiosk status at ${url} into ${dir}`);
+    console.log(
+      `gongkai fleet: receiving kiosk status at ${url} into ${dir} (${estate.states().length} kiosks on record); Prometheus metrics at ${url}metrics`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => server.close(() => resolve());
       process.once('SIGINT', stop);

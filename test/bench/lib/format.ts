@@ -205,6 +205,9 @@ export const METHOD = [
   'Chromium driven by playwright-core, headless, on loopback.',
 ].join('\n');
 
+/** The section of docs/benchmarks.md written from `npm run simulate`, kept as it is. */
+const SIMULATION_BLOCK = /<!-- simulate:start -->[\s\S]*?<!-- simulate:end -->/;
+
 /**
  * The whole docs/benchmarks.md. Areas not in `fresh` keep the block they had in
  * `previous` (so `--only search` does not erase the other areas); an area with
@@ -245,5 +248,7 @@ export function documentMarkdown(
     METHOD,
     '',
     ...blocks.flatMap((b) => [b, '']),
+    // The province simulation (`npm run simulate`, not an area of the bench) keeps its section.
+    ...(SIMULATION_BLOCK.exec(previous) ?? []).map((b) => `${b}\n`),
   ].join('\n');
 }
