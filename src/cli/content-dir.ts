@@ -4,7 +4,7 @@
  * Also builds the Node-side helpers validation needs: the calendar from
  * chinese-days and the DOMPurify sanitiser on a jsdom window.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -13,7 +13,10 @@ import { createSanitizer, type HtmlSanitizer, type SanitizeResult } from '../con
 import { isCanonicalSafeHtml } from './canonical-html.ts';
 import type { Calendar } from '../content/types.ts';
 import type { Problem, RawSource } from '../content/validate.ts';
-import { mapLimit } from './util.ts';
+import type { ManifestLimits } from '../content/bundle.ts';
+import { SYNC_LIMIT_DEFAULTS } from '../config/limits.ts';
+import { megabytes } from './trust.ts';
+import { mapLimit, progress } from './util.ts';
 
 /** Files a content folder may hold besides items (never read as items). */
 const SKIP = /(^|\/)(\.|_|node_modules\/)|\.(pem|md~|bak)$|(^|\/)attachments\//;
@@ -35,19 +38,40 @@ export async function listFiles(dir: string): Promise<string[]> {
 /** Raw items of a content folder, with a problem per unreadable file. */
 export async function readContentDir(
   dir: string,
+  limits: ManifestLimits = SYNC_LIMIT_DEFAULTS,
+  quiet = false,
 ): Promise<{ sources: RawSource[]; problems: Problem[] }> {
   const sources: RawSource[] = [];
   const problems: Problem[] = [];
   const fail = (file: string, reason: string): void => {
     problems.push({ file, itemId: null, field: '', reason, level: 'error' });
   };
-  const rels = (await listFiles(dir)).filter((rel) => !SKIP.test(rel));
+  const all = (await listFiles(dir)).filter((rel) => !SKIP.test(rel));
   const isData = (rel: string): boolean => /\.(json|ya?ml)$/i.test(rel);
+  // Sizes first, before any file is read: what kiosks would refuse is refused in
+  // well under a second, whatever its size (docs/cli.md, "Size limits").
+  const sizes = await mapLimit(all, 32, async (rel) => (await stat(join(dir, rel))).size);
+  const rels: string[] = [];
+  for (const [i, rel] of all.entries()) {
+    const size = sizes[i];
+    // One item per file: such a file over the per-file limit makes an item file kiosks refuse.
+    const single = /\.(md|markdown|html?|txt)$/i.test(rel);
+    const limit = single ? limits.maxFileBytes : limits.maxBundleBytes;
+    if (size > limit) {
+      fail(
+        join(dir, rel),
+        `${megabytes(size)}, over the kiosks' limit of ${megabytes(limit)} ${single ? 'per item file (sync.maxFileBytes)' : 'per bundle (sync.maxBundleBytes)'}: not read; split it into smaller files`,
+      );
+    } else rels.push(rel);
+  }
+  const bar = progress('reading', quiet);
+  let read = 0;
   // Items are read ahead, many at a time, then handled in order as before.
   const texts = await mapLimit(rels, 32, async (rel) =>
     isData(rel) ? readFile(join(dir, rel), 'utf8').catch((e: unknown) => e) : undefined,
   );
   for (const [index, rel] of rels.entries()) {
+    bar.tick(++read, rels.length);
     const file = join(dir, rel);
     const lower = rel.toLowerCase();
     if (isData(rel)) {
@@ -86,6 +110,7 @@ export async function readContentDir(
       });
     }
   }
+  bar.end();
   return { sources, problems };
 }
 
