@@ -32,6 +32,13 @@ export function reportFailure(command: string | undefined, e: unknown, json: boo
   } else if (e instanceof IoError) {
     code = EXIT.io;
     message = e.message;
+  } else if (
+    e instanceof Error &&
+    /^ERR_INVALID_ARG/.test(String((e as { code?: unknown }).code))
+  ) {
+    // Node refuses a path argument outright (a NUL byte in it): a usage mistake.
+    code = EXIT.usage;
+    message = `gongkai ${command ?? ''}: ${e.message}`;
   } else if (isSystemError(e)) {
     code = EXIT.io;
     message = `gongkai ${command ?? ''}: ${describeSystemError(e)}`;
@@ -43,6 +50,8 @@ export function reportFailure(command: string | undefined, e: unknown, json: boo
   }
   console.error(message);
   if (json)
-    console.log(JSON.stringify({ ok: false, exitCode: code, error: message.split('\n')[0], ...extra }));
+    console.log(
+      JSON.stringify({ ok: false, exitCode: code, error: message.split('\n')[0], ...extra }),
+    );
   return code;
 }

@@ -17,7 +17,9 @@ const pending = new Set<string>();
 const createdThisRun = new Set<string>();
 let guarded = false;
 let onInterruptMessage: (removed: number) => void = (removed) =>
-  process.stderr.write(`\ninterrupted: removed ${removed} temporary files; nothing was published\n`);
+  process.stderr.write(
+    `\ninterrupted: removed ${removed} temporary files; nothing was published\n`,
+  );
 
 /** The temporary sibling of `path` for this process. */
 export function tempSibling(path: string): string {

@@ -178,7 +178,11 @@ export function isCalendarDate(value: string): boolean {
 }
 
 /** An ISO 8601 time option (`--at`, `--expires`), as a Date. */
-export function timeOption(command: string, value: string | undefined, name: string): Date | undefined {
+export function timeOption(
+  command: string,
+  value: string | undefined,
+  name: string,
+): Date | undefined {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t) || !isCalendarDate(value.slice(0, 10)))
@@ -199,7 +203,9 @@ export function todayOption(command: string, value: string | undefined): string 
     }).format(new Date());
   }
   if (!isCalendarDate(value))
-    throw new UsageError(`gongkai ${command}: --today must be a real date YYYY-MM-DD, got ${value}`);
+    throw new UsageError(
+      `gongkai ${command}: --today must be a real date YYYY-MM-DD, got ${value}`,
+    );
   return value;
 }
 

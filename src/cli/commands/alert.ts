@@ -12,7 +12,16 @@ import { normalizeAlert } from '../../content/validate.ts';
 import { loadSigningKey, signBytes } from '../keys.ts';
 import { cleanStaleTemps, guardWrites, writeAtomic } from '../output.ts';
 import { checkKeyChange, checkKioskTrust } from '../trust.ts';
-import { EXIT, exists, InvalidError, isDirectory, parse, required, UsageError } from '../util.ts';
+import {
+  EXIT,
+  exists,
+  InvalidError,
+  isDirectory,
+  parse,
+  required,
+  timeOption,
+  UsageError,
+} from '../util.ts';
 import { problemLine } from './content.ts';
 
 const common = {
@@ -127,6 +136,18 @@ async function publish(argv: string[]): Promise<number> {
     throw new UsageError(`gongkai alert publish: unexpected ${positionals[0]}`);
   for (const k of ['severity', 'headline', 'text', 'area', 'expires'] as const)
     required('alert publish', values[k], k);
+  // Refused option values are usage errors (exit 2), before anything is signed.
+  const expires = timeOption('alert publish', values.expires, 'expires');
+  const effective = timeOption('alert publish', values.effective, 'effective');
+  if (expires && effective && expires <= effective)
+    throw new UsageError(
+      `gongkai alert publish: --expires ${values.expires} is not after --effective ${values.effective}`,
+    );
+  const severities = ['red', 'orange', 'yellow', 'blue'];
+  if (!severities.includes(values.severity ?? ''))
+    throw new UsageError(
+      `gongkai alert publish: --severity must be one of ${severities.join(', ')}, got ${values.severity}`,
+    );
   const now = new Date();
   const raw = {
     id: values.id ?? `alert-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}`,

@@ -15,7 +15,13 @@ import type { Item } from '../../content/types.ts';
 import { verifyBundle } from '../../content/verify.ts';
 import { buildCharPinyinTable, deriveSearchData } from '../../search/derive.ts';
 import { listFiles, loadCalendar } from '../content-dir.ts';
-import { keysFromConfig, KIOSK_CONFIG_DIR, loadPublicKey, loadSigningKey, signBytes } from '../keys.ts';
+import {
+  keysFromConfig,
+  KIOSK_CONFIG_DIR,
+  loadPublicKey,
+  loadSigningKey,
+  signBytes,
+} from '../keys.ts';
 import { cleanStaleTemps, commitRun, guardWrites, writeAtomic } from '../output.ts';
 import { openBundle } from '../source.ts';
 import { checkKeyChange, checkKioskTrust, kioskLimits, megabytes } from '../trust.ts';
@@ -329,4 +335,3 @@ export async function buildCommand(argv: string[]): Promise<number> {
   }
   return EXIT.ok;
 }
-

@@ -69,7 +69,10 @@ async function checkAlerts(
   if (!sig) throw new BundleError('alerts.sig', 'missing beside alerts.json');
   const ok = await verifySignature(alertBytes, new TextDecoder().decode(sig).trim(), keys);
   if (!ok)
-    throw new BundleError('alerts.sig', 'signature does not verify alerts.json with any trusted key');
+    throw new BundleError(
+      'alerts.sig',
+      'signature does not verify alerts.json with any trusted key',
+    );
   const file = parseAlertsFile(alertBytes);
   return { sequence: file.sequence, count: file.alerts.length };
 }
@@ -109,7 +112,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         where,
         `expired at ${m.expiresAt} (checked at ${at.toISOString()}); kiosks refuse it: build a new version`,
       );
-    if (previous && previous.bundleId === m.bundleId && m.version <= previous.version)
+    // The same version is fine only when it is the same build (the kiosk already holds it).
+    const same = m.version === previous?.version && m.generatedAt === previous.generatedAt;
+    if (previous && previous.bundleId === m.bundleId && m.version <= previous.version && !same)
       throw new BundleError(
         where,
         `rollback: version ${m.version} is not newer than version ${previous.version} of ${values.previous}; kiosks holding that refuse it`,
@@ -121,7 +126,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       );
     for (const [config, id] of await expectedBundleIds(configs))
       if (id !== m.bundleId)
-        throw new BundleError(where, `bundle id ${m.bundleId}, but the kiosks of ${config} take ${id}`);
+        throw new BundleError(
+          where,
+          `bundle id ${m.bundleId}, but the kiosks of ${config} take ${id}`,
+        );
     return v;
   };
 

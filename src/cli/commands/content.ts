@@ -4,7 +4,16 @@ import { validateContent, type ContentReport, type Problem } from '../../content
 import { loadCalendar, nodeSanitizer, readContentDir } from '../content-dir.ts';
 import type { ManifestLimits } from '../../content/bundle.ts';
 import { SYNC_LIMIT_DEFAULTS } from '../../config/limits.ts';
-import { EXIT, exists, IoError, isDirectory, parse, progress, todayOption, UsageError } from '../util.ts';
+import {
+  EXIT,
+  exists,
+  IoError,
+  isDirectory,
+  parse,
+  progress,
+  todayOption,
+  UsageError,
+} from '../util.ts';
 
 /** Reads and validates a content folder (shared with `bundle build`). */
 export async function checkContentDir(

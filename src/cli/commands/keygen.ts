@@ -26,7 +26,9 @@ export async function keygenCommand(argv: string[]): Promise<number> {
   const jwk: JwkP256 = { kty: 'EC', crv: 'P-256', x: String(j.x), y: String(j.y) };
   const id = values.id ?? keyThumbprint(jwk);
   if (/[/\\]$/.test(prefix) || prefix === '')
-    throw new UsageError(`gongkai keygen: --out is a file name prefix such as keys/office-2026, got ${prefix}`);
+    throw new UsageError(
+      `gongkai keygen: --out is a file name prefix such as keys/office-2026, got ${prefix}`,
+    );
   // The README's first command names keys/… before that folder exists: make it (owner only).
   await mkdir(dirname(privPath), { recursive: true, mode: 0o700 });
   guardWrites();
