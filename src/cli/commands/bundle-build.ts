@@ -104,6 +104,8 @@ export async function buildCommand(argv: string[]): Promise<number> {
     if (!values.json && !values.quiet) console.error(s);
   };
   const configs = values.config ?? [];
+  // From here on Ctrl-C exits 130 and removes whatever this run wrote.
+  guardWrites();
   if (await exists(out)) {
     if (!(await isDirectory(out)))
       throw new UsageError(`gongkai bundle build: --out ${out} is a file, not a bundle folder`);
@@ -273,7 +275,6 @@ export async function buildCommand(argv: string[]): Promise<number> {
     throw new InvalidError(
       `gongkai bundle build: refused: the bundle would be ${megabytes(built.manifest.totalBytes)}, over the kiosks' limit of ${megabytes(limits.maxBundleBytes)} (sync.maxBundleBytes)`,
     );
-  guardWrites();
   const builtMs = performance.now() - started;
   let written = 0;
   // Content-addressed: a file already in --out (an older version) is the same bytes.
