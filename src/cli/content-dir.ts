@@ -21,6 +21,9 @@ import { mapLimit, progress } from './util.ts';
 /** Files a content folder may hold besides items (never read as items). */
 const SKIP = /(^|\/)(\.|_|node_modules\/)|\.(pem|md~|bak)$|(^|\/)attachments\//;
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** Every file of a folder, relative paths with `/`, sorted. */
 export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -84,7 +87,22 @@ export async function readContentDir(
         fail(file, `cannot parse: ${e instanceof Error ? e.message : String(e)}`);
         continue;
       }
-      for (const d of Array.isArray(data) ? data : [data]) sources.push({ file, data: d });
+      for (const d of Array.isArray(data) ? data : [data]) {
+        // Only a file over the per-file limit can hold an item over it: measure those items
+        // before any validation work, so the refusal comes at once.
+        const size =
+          sizes[all.indexOf(rel)] > limits.maxFileBytes ? Buffer.byteLength(JSON.stringify(d)) : 0;
+        if (size > limits.maxFileBytes) {
+          const id = isRecord(d) && typeof d.id === 'string' ? d.id : null;
+          problems.push({
+            file,
+            itemId: id,
+            field: '',
+            reason: `the item is ${megabytes(size)}, over the kiosks' limit of ${megabytes(limits.maxFileBytes)} per item file (sync.maxFileBytes); split it or shrink its body`,
+            level: 'error',
+          });
+        } else sources.push({ file, data: d });
+      }
       continue;
     }
     // Other formats: the importers (Markdown, CSV/XLSX, HTML, text) when available.

@@ -155,6 +155,7 @@ beforeAll(async () => {
     Uint8Array.from({ length: 2048 }, (_, i) => (i * 31) & 0xff),
   );
   put(at('huge-md', 'a.md'), Buffer.alloc(21_000_000, 0x61));
+  put(at('huge-json', 'a.json'), notice({ id: 'huge', body: `<p>${'a'.repeat(21_000_000)}</p>` }));
   put(at('odd', 'list.json'), '[1, null, "x", {"kind": "notice"}, []]');
   put(at('odd', 'broken.yaml'), 'a: [1, 2\n  b: *nope');
   put(at('odd', 'deep.json'), `${'['.repeat(5000)}${']'.repeat(5000)}`);
@@ -216,6 +217,12 @@ const CASES: [string, () => string[], number, RegExp?][] = [
     () => ['content', 'check', at('huge-md')],
     1,
     /over the kiosks' limit/,
+  ],
+  [
+    'a JSON item over the per-file limit',
+    () => ['content', 'check', at('huge-json')],
+    1,
+    /item huge\): the item is 21\.0 MB, over the kiosks' limit/,
   ],
   ['malformed JSON, YAML, CSV, XLSX, HTML, text', () => ['content', 'check', at('odd')], 1],
   [
