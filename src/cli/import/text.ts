@@ -9,7 +9,9 @@
 import { applyMeta, finishNotice, pushTo } from './meta.ts';
 import { applyFrontMatter, fillFromProse, parseFrontMatter } from './markdown.ts';
 import { toParas, type Para } from './prose.ts';
+import { stripChrome } from './chrome.ts';
 import {
+  collapseCjkSpaces,
   escapeHtml,
   idFromFileName,
   repairGbkNumbering,
@@ -89,8 +91,39 @@ export function importText(fileName: string, text: string): ImportResult {
       },
     );
   }
-  const paras = toParas(rep.simplified, fm.bodyLine);
-  const tradParas = rep.traditional === null ? null : toParas(rep.traditional, fm.bodyLine);
+  const allParas = toParas(rep.simplified, fm.bodyLine);
+  // Raw portal scrapes carry the site around the article: set it aside (breadcrumb,
+  // buttons, the portal's date line) and keep what it said.
+  const { paras, facts } = stripChrome(allParas);
+  const kept = new Set(paras.map((p) => p.line));
+  const tradParas =
+    rep.traditional === null
+      ? null
+      : toParas(rep.traditional, fm.bodyLine).filter((p) => kept.has(p.line));
+  if (facts.removed.length > 0) {
+    log.warn(
+      `${facts.removed.length} lines of site chrome removed (${facts.removed
+        .slice(0, 3)
+        .map((r) => `"${r.slice(0, 20)}"`)
+        .join(', ')}${facts.removed.length > 3 ? ', …' : ''})`,
+      { field: 'body' },
+    );
+    pushTo(item, 'inferred', `site chrome removed: ${facts.removed.length} lines`);
+  }
+  if (facts.column) {
+    const source = (item.source as Record<string, unknown> | undefined) ?? {};
+    source.column ??= facts.column;
+    item.source = source;
+  }
+  if (facts.site) {
+    const source = (item.source as Record<string, unknown> | undefined) ?? {};
+    source.site ??= facts.site;
+    item.source = source;
+  }
+  if (facts.publishDate && item.publishDate === undefined) {
+    applyMeta(item, 'publishDate', facts.publishDate, log);
+    pushTo(item, 'inferred', "publishDate from the portal's date line");
+  }
   // Header lines: breadcrumb, column name, then the title.
   let i = 0;
   const crumb = paras[0] ? breadcrumb(paras[0].text) : null;
@@ -102,14 +135,22 @@ export function importText(fileName: string, text: string): ImportResult {
     const last = crumb.split(' > ').pop();
     if (paras[i] && paras[i].text === last) i++;
   }
+  // The column's name as a heading under the breadcrumb (文件通知), before the title.
+  if (facts.columnName && paras[i]?.text === facts.columnName && paras.length > i + 1) i++;
   if (!item.title) {
     if (paras[i]) {
-      applyMeta(item, 'title', paras[i].text, log, { row: paras[i].line });
+      applyMeta(item, 'title', collapseCjkSpaces(paras[i].text), log, { row: paras[i].line });
       if (tradParas) {
         (item.title as Record<string, unknown>)['zh-Hant-HK'] = tradParas[i].text;
       }
       pushTo(item, 'inferred', `title from line ${paras[i].line}`);
       i++;
+      // Pages often repeat the title (page heading, then article heading).
+      if (
+        paras[i] &&
+        collapseCjkSpaces(paras[i].text) === (item.title as Record<string, string>)['zh-Hans']
+      )
+        i++;
     } else log.error('no title: the text is empty', { field: 'title' });
   }
   const body = paras
