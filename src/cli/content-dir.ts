@@ -67,6 +67,7 @@ export async function readContentDir(
       );
     } else rels.push(rel);
   }
+  let defaults: Record<string, unknown> | undefined;
   const bar = progress('reading', quiet);
   let read = 0;
   // Items are read ahead, many at a time, then handled in order as before.
@@ -114,7 +115,10 @@ export async function readContentDir(
       continue;
     }
     const r = await importers.importFile(file, new Uint8Array(await readFile(file)));
-    for (const item of r.items) sources.push({ file, data: item });
+    defaults ??= await readDefaults(dir, fail);
+    // Fields the source never states (category, disclosure mode, privacy) from the
+    // folder's _defaults file: the admin confirms them instead of typing them per item.
+    for (const item of r.items) sources.push({ file, data: withDefaults(item, defaults) });
     for (const p of r.problems) {
       const where = [p.field, p.row !== undefined ? `row ${p.row}` : '', p.element ?? '']
         .filter(Boolean)
@@ -130,6 +134,47 @@ export async function readContentDir(
   }
   bar.end();
   return { sources, problems };
+}
+
+/** Names of the defaults file in a content folder (skipped as an item: it starts with `_`). */
+export const DEFAULTS_FILES = ['_defaults.yaml', '_defaults.yml', '_defaults.json'] as const;
+
+/** The folder's defaults for imported items, or {} (a broken file is reported, not fatal). */
+async function readDefaults(
+  dir: string,
+  fail: (file: string, reason: string) => void,
+): Promise<Record<string, unknown>> {
+  for (const name of DEFAULTS_FILES) {
+    const file = join(dir, name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      const data: unknown = name.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+      if (isRecord(data)) return data;
+      fail(file, 'not a mapping of item fields (e.g. infoCategory: plans)');
+    } catch (e) {
+      fail(file, `cannot parse: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return {};
+  }
+  return {};
+}
+
+/** An imported item with the folder's defaults under it (the item's own fields win). */
+function withDefaults(item: unknown, defaults: Record<string, unknown>): unknown {
+  if (!isRecord(item) || Object.keys(defaults).length === 0) return item;
+  const filled = Object.keys(defaults).filter((k) => item[k] === undefined || item[k] === null);
+  if (filled.length === 0) return item;
+  const inferred = Array.isArray(item.inferred) ? item.inferred : [];
+  return {
+    ...defaults,
+    ...Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined && v !== null)),
+    inferred: [...inferred, `${filled.join(', ')} from the folder's _defaults file`],
+  };
 }
 
 interface Importers {

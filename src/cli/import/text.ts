@@ -158,6 +158,15 @@ export function importText(fileName: string, text: string): ImportResult {
     .map((p) => ({ ...p, text: p.text.replace(/^浏览次数[:：]\s*\d+\s*/, '') }));
   item.body ??= parasToHtml(body);
   fillFromProse(item, body, log);
+  // A saved text rarely keeps the page's publication date; the 成文日期 is the closest
+  // the document says. Used, and flagged, so the admin confirms rather than types it.
+  if (item.publishDate === undefined && typeof item.writtenDate === 'string') {
+    item.publishDate = item.writtenDate;
+    pushTo(item, 'inferred', 'publishDate = writtenDate (the text gives no publication date)');
+    log.warn('no publication date in the text: writtenDate used; confirm it', {
+      field: 'publishDate',
+    });
+  }
   if (rep.traditional !== null) {
     item.sourceText = rep.traditional;
     pushTo(

@@ -4,10 +4,12 @@
  * without hand editing: the site chrome is set aside, the title is the
  * article's, and what the chrome said (portal date, column) is kept.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFile, type ImportResult, type RawItem } from '../../../src/cli/import/index.ts';
+import { runCli } from '../in-process.ts';
 
 const SEEDS = join(import.meta.dirname, '../fixtures/seeds');
 
@@ -71,4 +73,35 @@ describe('raw seed scrapes import untouched', () => {
     expect(body).not.toMatch(CHROME);
     expect(body.startsWith('<p>我局作为全市政务公开试点单位')).toBe(true);
   });
+});
+
+describe('the raw seeds in a content folder with a _defaults file', () => {
+  it('leave only what the sources never state (issuer, date of 001–003) for the admin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-seeds-'));
+    try {
+      cpSync(SEEDS, dir, { recursive: true });
+      writeFileSync(
+        join(dir, '_defaults.yaml'),
+        'infoCategory: plans\ndisclosure:\n  mode: 主动公开\nprivacy:\n  containsPersonalInfo: false\n',
+      );
+      const r = await runCli(['content', 'check', dir, '--today', '2026-11-24', '--json']);
+      const report = JSON.parse(r.out) as {
+        items: { id: string; inferred?: string[]; infoCategory?: string }[];
+        errors: { itemId: string; field: string }[];
+      };
+      expect(report.items).toHaveLength(5);
+      expect(report.items.every((i) => i.infoCategory === 'plans')).toBe(true);
+      expect(report.items[0].inferred).toContainEqual(expect.stringContaining('_defaults'));
+      const bad = report.errors.map((e) => `${e.itemId.slice(0, 3)} ${e.field}`).sort();
+      expect(bad).toEqual([
+        '001 issuer',
+        '001 publishDate',
+        '002 issuer',
+        '002 publishDate',
+        '003 issuer',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
