@@ -24,6 +24,17 @@ import { ProblemLog, type ImportResult, type RawItem } from './types.ts';
 /** Above this share of Traditional-only characters the text is treated as Traditional. */
 export const TRADITIONAL_THRESHOLD = 0.05;
 
+/** `索引号：…` or `发文字号：…` (Simplified or Traditional) on a line of its own. */
+const META_LINE = /^(索\s*引\s*[号號]|[发發]\s*文\s*字\s*[号號]|文\s*[号號])\s*[:：]\s*(\S.*)$/;
+
+/**
+ * Forms of 索引号: the organisation code (`00319234-2/2024-00413`, `006939748/2024-00413`)
+ * or the 18-character unified social credit code (`11990100MB0D56786X/2024-00413`), a
+ * slash, the year and a serial; some portals use a dash or a dot after the code.
+ */
+export const INDEX_NO =
+  /^(?:[0-9A-Z]{8}-?[0-9A-Z]|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})[/／\-.]\d{4}[-.]?\d{1,8}$/;
+
 /** Breadcrumb (`当前位置：首页 > 信息传达 > 文件通知`) → its column path. */
 function breadcrumb(text: string): string | null {
   const m = /^(?:当前位置|您的位置|您现在的位置)[:：]?\s*(.*)$/.exec(text);
@@ -137,6 +148,21 @@ export function importText(fileName: string, text: string): ImportResult {
   }
   // The column's name as a heading under the breadcrumb (文件通知), before the title.
   if (facts.columnName && paras[i]?.text === facts.columnName && paras.length > i + 1) i++;
+  // Labelled metadata lines near the top (索引号：…, 发文字号：…), as portals print them,
+  // before or after the title.
+  const meta = new Set<number>();
+  const takeMeta = (k: number): boolean => {
+    const p = paras[k];
+    const m = p ? META_LINE.exec(p.text.trim()) : null;
+    if (!p || !m) return false;
+    const field = /索\s*引\s*[号號]/.test(m[1]) ? 'indexNo' : 'docNo';
+    if (field === 'indexNo' && !INDEX_NO.test(m[2].replace(/\s+/g, '')))
+      log.warn(`索引号 "${m[2]}" is not of a known form; kept as given`, { field, row: p.line });
+    if (item[field] === undefined) applyMeta(item, field, m[2], log, { row: p.line });
+    meta.add(k);
+    return true;
+  };
+  while (takeMeta(i)) i++;
   if (!item.title) {
     if (paras[i]) {
       applyMeta(item, 'title', collapseCjkSpaces(paras[i].text), log, { row: paras[i].line });
@@ -153,8 +179,9 @@ export function importText(fileName: string, text: string): ImportResult {
         i++;
     } else log.error('no title: the text is empty', { field: 'title' });
   }
+  for (let k = i; k < Math.min(paras.length, i + 15); k++) takeMeta(k);
   const body = paras
-    .slice(i)
+    .filter((_, k) => k >= i && !meta.has(k))
     .map((p) => ({ ...p, text: p.text.replace(/^浏览次数[:：]\s*\d+\s*/, '') }));
   item.body ??= parasToHtml(body);
   fillFromProse(item, body, log);

@@ -1,0 +1,51 @@
+/**
+ * 文号 and 索引号 in the forms the issue found missed: a Traditional 文号
+ * and a 索引号 built on the 18-character unified social credit code.
+ */
+import { describe, expect, it } from 'vitest';
+import { importFile } from '../../../src/cli/import/index.ts';
+import { readDocNo } from '../../../src/cli/import/repair.ts';
+import { INDEX_NO } from '../../../src/cli/import/text.ts';
+import { ProblemLog } from '../../../src/cli/import/types.ts';
+
+describe('文号 and 索引号 forms', () => {
+  it('reads a Traditional 文号, keeping the original as in source', () => {
+    const log = new ProblemLog('x.html');
+    expect(readDocNo('東府辦函〔2007〕198號', log)).toEqual({
+      docNo: '东府办函〔2007〕198号',
+      docNoAsInSource: '東府辦函〔2007〕198號',
+    });
+    expect(log.problems).toEqual([]);
+  });
+
+  it('knows the organisation-code and credit-code forms of 索引号', () => {
+    for (const ok of [
+      '11990100MB0D56786X/2024-00413',
+      '00319234-2/2024-00413',
+      '006939748/2024-00413',
+    ])
+      expect(INDEX_NO.test(ok), ok).toBe(true);
+    for (const bad of ['2024-00413', '11990100MB0D56786X', 'abc/def'])
+      expect(INDEX_NO.test(bad), bad).toBe(false);
+  });
+
+  it('a saved text with 索引号 and 發文字號 lines before the title', async () => {
+    const text = [
+      '索引号：11990100MB0D56786X/2024-00413',
+      '發文字號：東府辦函〔2024〕12號',
+      '关于做好2024年政务公开工作的通知',
+      '各镇街：',
+      '现将有关事项通知如下。',
+      '某市人民政府办公室',
+      '2024年3月1日',
+    ].join('\n');
+    const r = await importFile('idx.txt', new TextEncoder().encode(text));
+    expect(r.problems.filter((p) => p.level === 'error')).toEqual([]);
+    expect(r.items[0]).toMatchObject({
+      indexNo: '11990100MB0D56786X/2024-00413',
+      docNo: '东府办函〔2024〕12号',
+      title: { 'zh-Hans': '关于做好2024年政务公开工作的通知' },
+    });
+    expect(String(r.items[0].body)).not.toContain('索引号');
+  });
+});
