@@ -49,3 +49,16 @@ describe('文号 and 索引号 forms', () => {
     expect(String(r.items[0].body)).not.toContain('索引号');
   });
 });
+
+describe('cells written on two lines', () => {
+  it('keep the separator between two bodies, and join a wrapped task', async () => {
+    const csv =
+      '序号,工作任务,牵头单位,完成时限\n1,"加强政务公开\n平台建设","市住建局\n市发改局",12月底\n';
+    const r = await importFile('two-lines.csv', new TextEncoder().encode(csv));
+    const item = r.items[0] as { tasks: { task: string; lead: string }[] };
+    expect(item.tasks[0]).toMatchObject({
+      task: '加强政务公开平台建设',
+      lead: '市住建局、市发改局',
+    });
+  });
+});
