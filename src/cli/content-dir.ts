@@ -133,7 +133,33 @@ export async function readContentDir(
     }
   }
   bar.end();
+  problems.push(...duplicateImports(sources));
   return { sources, problems };
+}
+
+/**
+ * The same document imported twice from different files (a task table as
+ * CSV and as XLSX): both would show on the kiosk. Warned on the second file,
+ * naming the first; same title and same task rows make the same document.
+ */
+function duplicateImports(sources: readonly RawSource[]): Problem[] {
+  const seen = new Map<string, string>();
+  const out: Problem[] = [];
+  for (const { file, data } of sources) {
+    if (!isRecord(data) || !isRecord(data.title)) continue;
+    const key = JSON.stringify([data.kind, data.title['zh-Hans'], data.tasks ?? null]);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, file);
+    else if (first !== file)
+      out.push({
+        file,
+        itemId: typeof data.id === 'string' ? data.id : null,
+        field: 'title',
+        reason: `the same document as in ${first} (same title and task rows): kiosks would show it twice; keep one of the files`,
+        level: 'warning',
+      });
+  }
+  return out;
 }
 
 /** Names of the defaults file in a content folder (skipped as an item: it starts with `_`). */

@@ -2,7 +2,11 @@
  * 文号 and 索引号 in the forms the issue found missed: a Traditional 文号
  * and a 索引号 built on the 18-character unified social credit code.
  */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../in-process.ts';
 import { importFile } from '../../../src/cli/import/index.ts';
 import { readDocNo } from '../../../src/cli/import/repair.ts';
 import { INDEX_NO } from '../../../src/cli/import/text.ts';
@@ -61,4 +65,26 @@ describe('cells written on two lines', () => {
       lead: '市住建局、市发改局',
     });
   });
+});
+
+describe('the same table as CSV and XLSX', () => {
+  it('is warned about on the second file, naming the first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-dup-'));
+    try {
+      for (const f of ['dg-2017-zwgk-task-table.csv', 'dg-2017-zwgk-task-table.xlsx'])
+        copyFileSync(join(import.meta.dirname, 'fixtures', f), join(dir, f));
+      const r = await runCli(['content', 'check', dir, '--today', '2026-11-24', '--json']);
+      const report = JSON.parse(r.out) as { warnings: { file: string; reason: string }[] };
+      expect(report.warnings).toContainEqual(
+        expect.objectContaining({
+          file: join(dir, 'dg-2017-zwgk-task-table.xlsx'),
+          reason: expect.stringContaining(
+            `the same document as in ${join(dir, 'dg-2017-zwgk-task-table.csv')}`,
+          ),
+        }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
