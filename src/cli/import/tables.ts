@@ -205,10 +205,30 @@ export function importCsv(fileName: string, text: string): ImportResult {
     const row = e.row === undefined ? undefined : e.row + 1;
     log.error(`CSV ${e.code}${row ? ` at row ${row}` : ''}: ${e.message}`, { row });
   }
-  const rows: SheetRow[] = parsed.data.map((cells, i) => ({
-    row: i + 1,
-    cells: cells.map((c) => String(c)),
-  }));
+  // Row numbers are record numbers (what a spreadsheet shows); a quoted cell with line
+  // breaks makes them differ from the file's lines, so messages then name both.
+  let line = 1;
+  const lines: number[] = [];
+  const rows: SheetRow[] = parsed.data.map((cells, i) => {
+    lines.push(line);
+    line += cells.reduce((n, c) => n + (String(c).match(/\n/g)?.length ?? 0), 0) + 1;
+    return { row: i + 1, cells: cells.map((c) => String(c)) };
+  });
+  const shifted = lines.some((l, i) => l !== i + 1);
+  if (shifted) {
+    // Rewritten after reading: `row N` → `row N (line M)`.
+    const before = log.problems.length;
+    const item: RawItem = {};
+    const tasks = readTaskTable(rows, log, item);
+    for (const p of log.problems.slice(before)) {
+      if (p.row !== undefined && lines[p.row - 1] !== p.row)
+        p.reason = p.reason.replace(
+          new RegExp(`^row ${p.row}\\b`),
+          `row ${p.row} (line ${lines[p.row - 1]} of the file)`,
+        );
+    }
+    return finish(fileName, item, tasks, log);
+  }
   const item: RawItem = {};
   const tasks = readTaskTable(rows, log, item);
   return finish(fileName, item, tasks, log);

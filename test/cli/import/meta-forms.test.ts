@@ -88,3 +88,16 @@ describe('the same table as CSV and XLSX', () => {
     }
   }, 60_000);
 });
+
+describe('CSV rows after a cell with line breaks', () => {
+  it('name the record (as a spreadsheet shows it) and the line of the file', async () => {
+    const csv = '序号,工作任务,牵头单位\n1,"多行\n任务\n名称",办公室\n2,,财务科\n';
+    const r = await importFile('lines.csv', new TextEncoder().encode(csv));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({
+        row: 3,
+        reason: expect.stringMatching(/^row 3 \(line 5 of the file\): 工作任务 is empty/),
+      }),
+    );
+  });
+});
