@@ -7,7 +7,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } f
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { base64UrlEncode, type JwkP256 } from '../content/bundle.ts';
-import { InvalidError, readJsonFile, UsageError } from './util.ts';
+import { describeSystemError, InvalidError, IoError, isSystemError, readJsonFile } from './util.ts';
 
 /** The repository's kiosk-config folder (for the demo key). */
 export const KIOSK_CONFIG_DIR = fileURLToPath(new URL('../../kiosk-config/', import.meta.url));
@@ -60,8 +60,10 @@ export async function loadSigningKey(path: string, id?: string): Promise<Signing
   let pem: string;
   try {
     pem = await readFile(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read the private key ${path}`);
+  } catch (e) {
+    throw new IoError(
+      `cannot read the private key ${path}: ${isSystemError(e) ? describeSystemError(e) : String(e)}`,
+    );
   }
   let key: KeyObject;
   try {
@@ -81,8 +83,10 @@ export async function loadPublicKey(path: string): Promise<{ id: string; jwk: Jw
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read the public key ${path}`);
+  } catch (e) {
+    throw new IoError(
+      `cannot read the public key ${path}: ${isSystemError(e) ? describeSystemError(e) : String(e)}`,
+    );
   }
   try {
     if (text.trimStart().startsWith('{')) {

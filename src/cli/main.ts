@@ -1,10 +1,11 @@
 /**
  * The `gongkai` admin CLI: dispatches to the commands and maps failures to
- * the documented exit codes (0 ok, 1 invalid content or failed verification,
- * 2 usage).
+ * the documented exit codes (docs/cli.md: 0 ok, 1 invalid content or failed
+ * verification, 2 usage, 3 cannot read or write a path, 130 interrupted).
  */
-import { BundleError } from '../content/bundle.ts';
-import { EXIT, InvalidError, UsageError } from './util.ts';
+import { reportFailure } from './failure.ts';
+import { helpFor, version } from './help.ts';
+import { EXIT, UsageError } from './util.ts';
 
 export const HELP = `gongkai — admin tool for Gongkai (公开) kiosks
 
@@ -27,7 +28,9 @@ Usage:
   gongkai fleet report <status-dir> [--silent-minutes 120]
   gongkai watchdog [options]            (see docs/deploy.md: restarts Chromium when the page stops sending heartbeats)
 
-Exit codes: 0 ok · 1 invalid content or verification failed · 2 usage error
+  gongkai --version · gongkai <command> --help
+
+Exit codes: 0 ok · 1 invalid content or verification failed · 2 usage error · 3 cannot read or write a path · 130 interrupted
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); --json prints one JSON document on stdout.
 The demo key (src/content/demo/DEMO-KEY-NOT-SECRET.pem) is refused unless --demo is given.
 See docs/cli.md.`;
@@ -35,6 +38,15 @@ See docs/cli.md.`;
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V') {
+    console.log(`gongkai ${version()}`);
+    return EXIT.ok;
+  }
+  const help = helpFor(argv);
+  if (help) {
+    console.log(help);
+    return EXIT.ok;
+  }
   try {
     switch (cmd) {
       case undefined:
@@ -64,20 +76,6 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`gongkai: unknown command ${cmd}`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(e.message);
-      console.error('run "gongkai --help" for usage');
-      return EXIT.usage;
-    }
-    if (e instanceof BundleError) {
-      console.error(`FAILED ${e.file}: ${e.reason}`);
-      return EXIT.invalid;
-    }
-    if (e instanceof InvalidError) {
-      console.error(e.message);
-      return EXIT.invalid;
-    }
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    return EXIT.invalid;
+    return reportFailure(cmd, e, argv.includes('--json'));
   }
 }

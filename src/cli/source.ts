@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isSafePath, parseManifest, type Manifest } from '../content/bundle.ts';
 import { unpackBundle } from '../content/pack.ts';
 import type { BundleReader } from '../content/verify.ts';
-import { exists, InvalidError, isDirectory } from './util.ts';
+import { exists, InvalidError, IoError, isDirectory } from './util.ts';
 
 export interface OpenedBundle {
   read: BundleReader;
@@ -30,7 +30,7 @@ export async function openBundle(path: string): Promise<OpenedBundle> {
       },
     };
   }
-  if (!(await exists(path))) throw new InvalidError(`${path}: no such bundle directory or file`);
+  if (!(await exists(path))) throw new IoError(`${path}: no such bundle directory or file`);
   const files = unpackBundle(new Uint8Array(await readFile(path)), path);
   return { label: path, read: async (p) => files.get(p) ?? null };
 }

@@ -5,8 +5,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFile, stat } from 'node:fs/promises';
 
-/** Exit codes, documented in docs/cli.md and `gongkai --help`. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+/**
+ * Exit codes, documented in docs/cli.md and `gongkai --help`. `internal` means
+ * a bug (an exception no command expected); the fuzz test fails on it.
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, io: 3, internal: 70, interrupted: 130 } as const;
+
+/** Every exit code the CLI documents. */
+export const DOCUMENTED_EXIT_CODES: readonly number[] = Object.values(EXIT);
 
 /** A usage mistake: bad option, missing argument (exit code 2). */
 export class UsageError extends Error {
@@ -16,6 +22,50 @@ export class UsageError extends Error {
 /** A content or verification failure (exit code 1). */
 export class InvalidError extends Error {
   override name = 'InvalidError';
+}
+
+/** A path that cannot be read or written: missing input, permission, disk full (exit code 3). */
+export class IoError extends Error {
+  override name = 'IoError';
+}
+
+/** Node's system errors (ENOENT …) carry a code, the call and the path. */
+interface SystemError extends Error {
+  code: string;
+  syscall?: string;
+  path?: string;
+}
+
+/** True for an error Node's fs or net layer raised (it has an `E…` code). */
+export function isSystemError(e: unknown): e is SystemError {
+  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
+const SYSTEM_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a folder, a file was expected',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOSPC: 'the disk is full',
+  EROFS: 'read-only file system',
+  EEXIST: 'already exists',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+  ENOTEMPTY: 'folder not empty',
+  EBUSY: 'busy',
+};
+
+/** A system error in plain words naming the path: `cannot open x.pem: no such file or folder`. */
+export function describeSystemError(e: SystemError): string {
+  const verb =
+    e.syscall === 'open' || e.syscall === 'read' || e.syscall === 'scandir'
+      ? 'read'
+      : (e.syscall ?? 'use');
+  const reason = SYSTEM_REASONS[e.code] ?? e.code;
+  return `cannot ${verb} ${e.path ?? '(unknown path)'}: ${reason} (${e.code})`;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -71,7 +121,8 @@ export async function readJsonFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new InvalidError(`${path}: cannot read (${e instanceof Error ? e.message : String(e)})`);
+    if (isSystemError(e)) throw new IoError(describeSystemError(e));
+    throw e;
   }
   try {
     return JSON.parse(text) as unknown;
@@ -118,6 +169,29 @@ export function progress(
   };
 }
 
+/** True for `YYYY-MM-DD` naming a day that exists (no 2026-13-45, no 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+/** An ISO 8601 time option (`--at`, `--expires`), as a Date. */
+export function timeOption(
+  command: string,
+  value: string | undefined,
+  name: string,
+): Date | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t) || !isCalendarDate(value.slice(0, 10)))
+    throw new UsageError(
+      `gongkai ${command}: --${name} must be an ISO time such as 2026-11-25T08:00:00+08:00, got ${value}`,
+    );
+  return new Date(t);
+}
+
 /** Today in Asia/Shanghai (or `--today`), as `YYYY-MM-DD`. */
 export function todayOption(command: string, value: string | undefined): string {
   if (value === undefined) {
@@ -128,8 +202,10 @@ export function todayOption(command: string, value: string | undefined): string 
       day: '2-digit',
     }).format(new Date());
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
-    throw new UsageError(`gongkai ${command}: --today must be YYYY-MM-DD`);
+  if (!isCalendarDate(value))
+    throw new UsageError(
+      `gongkai ${command}: --today must be a real date YYYY-MM-DD, got ${value}`,
+    );
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { Validator, type Schema } from '@cfworker/json-schema';
 import schema from '../../kiosk-config/schema.json';
+import { SYNC_LIMIT_DEFAULTS } from './limits.ts';
 import type { ConfigProblem, KioskConfig } from './types.ts';
 
 // @cfworker/json-schema interprets the schema without code generation, so it
@@ -18,8 +19,7 @@ function withDefaults(raw: Record<string, unknown>): KioskConfig {
       pollSeconds: 900,
       alertPollSeconds: 60,
       jitterSeconds: 60,
-      maxBundleBytes: 200_000_000,
-      maxFileBytes: 20_000_000,
+      ...SYNC_LIMIT_DEFAULTS,
       ...(r.sync as Partial<KioskConfig['sync']>),
       manifestUrl: r.sync?.manifestUrl ?? '',
     },

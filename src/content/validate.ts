@@ -262,6 +262,13 @@ function checkValidity(c: Checker, raw: Rec, out: Rec, today: string): void {
   const validFrom = c.date(v, 'validFrom', 'validity.validFrom', false);
   const validUntil = c.date(v, 'validUntil', 'validity.validUntil', false);
   out.validity = { ...v, status, validFrom, validUntil };
+  // ISO dates compare as strings. An end before the start is a typo kiosks cannot show sensibly.
+  if (validFrom && validUntil && validUntil < validFrom) {
+    c.error(
+      'validity.validUntil',
+      `${validUntil} is before validFrom ${validFrom}: the validity ends before it starts`,
+    );
+  }
   if (validUntil && (status === '有效' || status === null)) {
     const left = daysBetween(today, validUntil);
     if (left < 0) {

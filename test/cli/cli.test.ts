@@ -432,8 +432,9 @@ describe('pack, diff, republish, alerts', () => {
       '--expires',
       '2099-01-01T00:00:00Z',
     );
-    expect(bad.code).toBe(1);
-    expect(bad.err).toContain('field severity');
+    // A refused option value is a usage error (docs/cli.md).
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--severity must be one of red, orange, yellow, blue');
     const nk = gk(
       'bundle',
       'build',

@@ -3,14 +3,25 @@
  * (alerts.json + alerts.sig) beside a bundle, so an emergency does not wait
  * for a content rebuild.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLE_FORMAT, parseManifest, type AlertsFile } from '../../content/bundle.ts';
 import { alertsFileBytes, parseAlertsFile } from '../../content/alerts.ts';
 import type { Alert } from '../../content/types.ts';
 import { normalizeAlert } from '../../content/validate.ts';
 import { loadSigningKey, signBytes } from '../keys.ts';
-import { EXIT, exists, InvalidError, parse, required, UsageError } from '../util.ts';
+import { cleanStaleTemps, guardWrites, writeAtomic } from '../output.ts';
+import { checkKeyChange, checkKioskTrust } from '../trust.ts';
+import {
+  EXIT,
+  exists,
+  InvalidError,
+  isDirectory,
+  parse,
+  required,
+  timeOption,
+  UsageError,
+} from '../util.ts';
 import { problemLine } from './content.ts';
 
 const common = {
@@ -19,6 +30,8 @@ const common = {
   demo: { type: 'boolean' },
   'bundle-id': { type: 'string' },
   'key-id': { type: 'string' },
+  config: { type: 'string', multiple: true },
+  rotate: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -49,6 +62,8 @@ async function write(
     demo?: boolean;
     'bundle-id'?: string;
     'key-id'?: string;
+    config?: string[];
+    rotate?: boolean;
     json?: boolean;
   },
   update: (alerts: Alert[], now: Date) => Alert[],
@@ -61,6 +76,16 @@ async function write(
       `gongkai ${command}: ${keyPath} is the public demo key; pass --demo to use it`,
     );
   }
+  if ((await exists(out)) && !(await isDirectory(out)))
+    throw new UsageError(`gongkai ${command}: --out ${out} is a file, not a bundle folder`);
+  // An emergency alert signed with a key the kiosks do not trust would silently never appear.
+  await checkKioskTrust(command, signer, keyPath, values.config ?? [], out, (w) =>
+    console.error(w),
+  );
+  await checkKeyChange(command, signer, out, 'alerts.json', values.rotate === true, (w) =>
+    console.error(w),
+  );
+  await cleanStaleTemps(out, 0);
   const prev = await previous(out);
   const now = new Date();
   // Drop alerts that expired: kiosks ignore them and the file stays small.
@@ -78,13 +103,12 @@ async function write(
   };
   const bytes = alertsFileBytes(file);
   await mkdir(out, { recursive: true });
+  guardWrites();
   for (const [name, data] of [
     ['alerts.sig', `${signBytes(signer.key, bytes)}\n`],
     ['alerts.json', bytes],
   ] as const) {
-    const tmp = join(out, `${name}.tmp-${process.pid}`);
-    await writeFile(tmp, data);
-    await rename(tmp, join(out, name));
+    await writeAtomic(join(out, name), data, { makeFolder: false });
   }
   const live = alerts.filter((a) => !a.cancelled && Date.parse(a.effective) <= now.getTime());
   if (values.json)
@@ -112,6 +136,18 @@ async function publish(argv: string[]): Promise<number> {
     throw new UsageError(`gongkai alert publish: unexpected ${positionals[0]}`);
   for (const k of ['severity', 'headline', 'text', 'area', 'expires'] as const)
     required('alert publish', values[k], k);
+  // Refused option values are usage errors (exit 2), before anything is signed.
+  const expires = timeOption('alert publish', values.expires, 'expires');
+  const effective = timeOption('alert publish', values.effective, 'effective');
+  if (expires && effective && expires <= effective)
+    throw new UsageError(
+      `gongkai alert publish: --expires ${values.expires} is not after --effective ${values.effective}`,
+    );
+  const severities = ['red', 'orange', 'yellow', 'blue'];
+  if (!severities.includes(values.severity ?? ''))
+    throw new UsageError(
+      `gongkai alert publish: --severity must be one of ${severities.join(', ')}, got ${values.severity}`,
+    );
   const now = new Date();
   const raw = {
     id: values.id ?? `alert-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}`,

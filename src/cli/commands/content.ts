@@ -1,17 +1,31 @@
 /** `gongkai content check <content-dir> [--json] [--today YYYY-MM-DD]`. */
-import { itemTitle } from '../../content/types.ts';
+import type { Item } from '../../content/types.ts';
 import { validateContent, type ContentReport, type Problem } from '../../content/validate.ts';
 import { loadCalendar, nodeSanitizer, readContentDir } from '../content-dir.ts';
-import { EXIT, isDirectory, parse, progress, todayOption, UsageError } from '../util.ts';
+import type { ManifestLimits } from '../../content/bundle.ts';
+import { SYNC_LIMIT_DEFAULTS } from '../../config/limits.ts';
+import {
+  EXIT,
+  exists,
+  IoError,
+  isDirectory,
+  parse,
+  progress,
+  todayOption,
+  UsageError,
+} from '../util.ts';
 
 /** Reads and validates a content folder (shared with `bundle build`). */
 export async function checkContentDir(
   dir: string,
   today: string,
   quiet = false,
+  limits: ManifestLimits = SYNC_LIMIT_DEFAULTS,
 ): Promise<ContentReport> {
-  if (!(await isDirectory(dir))) throw new UsageError(`${dir}: not a content directory`);
-  const { sources, problems } = await readContentDir(dir);
+  if (!(await exists(dir))) throw new IoError(`${dir}: no such content folder`);
+  if (!(await isDirectory(dir)))
+    throw new UsageError(`${dir}: not a folder; give the content folder that holds the items`);
+  const { sources, problems } = await readContentDir(dir, limits, quiet);
   const bar = progress('checking', quiet);
   const report = validateContent(sources, {
     today,
@@ -23,6 +37,13 @@ export async function checkContentDir(
   report.errors.unshift(...problems.filter((p) => p.level === 'error'));
   report.warnings.push(...problems.filter((p) => p.level === 'warning'));
   return report;
+}
+
+/** The zh-Hans title, or '' when the item has none (an invalid item is still listed). */
+function titleOf(it: Item): string {
+  const t: unknown = it.kind === 'notice' ? it.title : it.itemName;
+  const zh = typeof t === 'object' && t !== null ? (t as Record<string, unknown>)['zh-Hans'] : t;
+  return typeof zh === 'string' ? zh : '';
 }
 
 /** One problem as a line: `error file [item] field: reason`. */
@@ -65,11 +86,29 @@ export async function contentCommand(argv: string[]): Promise<number> {
       ),
     );
   } else {
-    const fileProblems = [...report.errors, ...report.warnings].filter((p) => !p.itemId);
-    for (const p of fileProblems) console.log(problemLine(p));
+    // Every problem once, under the item it belongs to: the validator's own
+    // (n.errors, n.warnings) and the importers' (damaged 文号, masked text,
+    // conversion notes), which name the item by file and id.
+    const key = (file: string, id: string | null): string => `${file}\u0000${id ?? ''}`;
+    const byItem = new Map<string, Problem[]>();
+    const shown = new Set<Problem>();
+    for (const n of report.items) {
+      const k = key(n.file, n.item.id);
+      byItem.set(k, [...(byItem.get(k) ?? []), ...n.errors, ...n.warnings]);
+      for (const p of [...n.errors, ...n.warnings]) shown.add(p);
+    }
+    const loose: Problem[] = [];
+    for (const p of [...report.errors, ...report.warnings]) {
+      if (shown.has(p)) continue;
+      const list = p.itemId ? byItem.get(key(p.file, p.itemId)) : undefined;
+      if (list) list.push(p);
+      else loose.push(p);
+    }
+    for (const p of loose) console.log(problemLine(p));
     for (const n of report.items) {
       const it = n.item;
-      const mark = n.errors.length > 0 ? 'INVALID' : 'ok';
+      const problems = byItem.get(key(n.file, it.id)) ?? [];
+      const mark = problems.some((p) => p.level === 'error') ? 'INVALID' : 'ok';
       const facts =
         it.kind === 'notice'
           ? [
@@ -80,9 +119,9 @@ export async function contentCommand(argv: string[]): Promise<number> {
             ].filter(Boolean)
           : ['办事指南', it.implementingBody?.name ?? ''].filter(Boolean);
       console.log(
-        `${mark} ${it.id} ${itemTitle(it)} [${facts.join(' · ')}]${it.demo ? ' 演示' : ''} (${n.file})`,
+        `${mark} ${it.id} ${titleOf(it) || '(no title)'} [${facts.join(' · ')}]${it.demo ? ' 演示' : ''} (${n.file})`,
       );
-      for (const p of [...n.errors, ...n.warnings]) console.log(`  ${problemLine(p)}`);
+      for (const p of problems) console.log(`  ${problemLine(p)}`);
     }
     for (const a of report.alerts)
       console.log(

@@ -25,6 +25,8 @@ import {
   type SynonymTable,
 } from '../../search/index.ts';
 
+import { describeSystemError, EXIT, IoError, isSystemError } from '../util.ts';
+
 const USAGE = 'usage: gongkai search <bundle-dir-or-file> "<query>" [--json] [--limit N]';
 
 interface Loaded {
@@ -119,7 +121,7 @@ async function load(source: string): Promise<Loaded> {
   try {
     info = await stat(source);
   } catch {
-    throw new InputError(`${source}: no such file or directory`);
+    throw new IoError(`${source}: no such file or directory`);
   }
   if (info.isDirectory()) {
     const names = await readdir(source);
@@ -178,8 +180,13 @@ export async function searchCommand(argv: string[]): Promise<number> {
   try {
     loaded = await load(args.source);
   } catch (e) {
+    // A missing or unreadable path is exit 3 like everywhere else (docs/cli.md).
+    if (isSystemError(e) || e instanceof IoError) {
+      console.error(`gongkai search: ${e instanceof IoError ? e.message : describeSystemError(e)}`);
+      return EXIT.io;
+    }
     console.error(`gongkai search: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    return EXIT.invalid;
   }
   const items = loaded.items.map((e) => e.item);
   const charPinyin = loaded.charPinyin ?? buildCharPinyinTable(items);

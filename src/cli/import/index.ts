@@ -60,6 +60,26 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8'
 }
 
 /**
+ * Why bytes are not text, or null: a NUL byte (binary data, or UTF-16, which
+ * no portal export uses), or many control characters once decoded. Only the
+ * first 64 KB are looked at, so a large file is judged at once.
+ */
+export function binaryReason(bytes: Uint8Array): string | null {
+  const head = bytes.subarray(0, 65_536);
+  const nul = head.indexOf(0);
+  if (nul >= 0)
+    return head[0] === 0xff || head[0] === 0xfe
+      ? 'UTF-16: save it as UTF-8'
+      : `binary data: a NUL byte at offset ${nul}`;
+  let control = 0;
+  for (const b of head)
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  if (head.length > 0 && control / head.length > 0.05)
+    return `binary data: ${control} control bytes in the first ${head.length}`;
+  return null;
+}
+
+/**
  * Imports one file into raw content items. Never throws on bad content: every
  * problem is returned with the file, and where known the item, field, row or
  * element. An unsupported extension gives an error problem and no items.
@@ -71,6 +91,14 @@ export async function importFile(fileName: string, bytes: Uint8Array): Promise<I
     const log = new ProblemLog(fileName);
     log.error(
       `unsupported file type "${ext || '(none)'}": expected one of ${SUPPORTED_EXTENSIONS.join(', ')}`,
+    );
+    return { items: [], problems: log.problems };
+  }
+  const binary = binaryReason(bytes);
+  if (binary) {
+    const log = new ProblemLog(fileName);
+    log.error(
+      `not a text file (${binary}): expected ${ext} text in UTF-8 or GB18030; nothing imported`,
     );
     return { items: [], problems: log.problems };
   }

@@ -179,7 +179,12 @@ export function readDocNo(
     log.warn(flag, { field: 'docNo', row });
     return { docNo: null, docNoAsInSource: s, flag };
   }
-  const r = normalizeDocNo(s);
+  let r = normalizeDocNo(s);
+  // A Traditional 文号 (東府辦函〔2007〕198號) reads like a Simplified one once converted.
+  if (r.docNo === null && traditionalShare(s) > 0) {
+    const simplified = normalizeDocNo(toSimplified(s));
+    if (simplified.docNo !== null) r = simplified;
+  }
   if (r.docNo === null) {
     const flag = `docNo "${s}" is damaged (${r.damage ?? 'unreadable'}); not repaired, shown as in source`;
     log.warn(flag, { field: 'docNo', row });

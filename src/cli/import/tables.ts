@@ -95,7 +95,7 @@ export function readTaskTable(rows: SheetRow[], log: ProblemLog, item: RawItem):
     const v: Partial<Record<TaskField, string>> = {};
     for (const [i, f] of map) {
       const raw = r.cells[i] ?? '';
-      const text = collapseCjkSpaces(raw);
+      const text = collapseCjkSpaces(joinCellLines(raw, f));
       const formula = r.formulas?.get(i);
       if (formula || isFormulaLike(raw.trim())) {
         const cell = formula ?? `${r.sheet ? `${r.sheet}!` : ''}${colName(i)}${r.row}`;
@@ -176,6 +176,26 @@ function finish(fileName: string, item: RawItem, tasks: TaskRow[], log: ProblemL
   return { items: [item], problems: log.problems };
 }
 
+/** Ends of the names of bodies (市住建局, 市府办, 各镇街): a line break after one separates two bodies. */
+const BODY_END =
+  /(?:局|办|委|府|院|会|室|中心|所|处|部|厅|站|队|社|馆|团|行|公司|单位|街|镇|区|县|组|科|司|署|园区|\))$/;
+
+/**
+ * A cell written on two lines (`市住建局⏎市发改局`): in the columns that list
+ * bodies, a break after a body's name separates two bodies (joined with 、);
+ * anywhere else, or after other text, it is a wrapped line (joined as is).
+ */
+export function joinCellLines(raw: string, field: TaskField): string {
+  if (!/\n/.test(raw)) return raw;
+  const bodies = field === 'lead' || field === 'partners' || field === 'responsible';
+  const lines = raw.split(/\s*\r?\n\s*/).filter(Boolean);
+  return lines.reduce((acc, line) =>
+    bodies && BODY_END.test(acc) && !/^[、，,;；]/.test(line) && !/[、，,;；]$/.test(acc)
+      ? `${acc}、${line}`
+      : `${acc}${line}`,
+  );
+}
+
 /** Imports a CSV task table (UTF-8, with or without BOM; GB18030 when not UTF-8). */
 export function importCsv(fileName: string, text: string): ImportResult {
   const log = new ProblemLog(fileName, idFromFileName(fileName));
@@ -185,10 +205,30 @@ export function importCsv(fileName: string, text: string): ImportResult {
     const row = e.row === undefined ? undefined : e.row + 1;
     log.error(`CSV ${e.code}${row ? ` at row ${row}` : ''}: ${e.message}`, { row });
   }
-  const rows: SheetRow[] = parsed.data.map((cells, i) => ({
-    row: i + 1,
-    cells: cells.map((c) => String(c)),
-  }));
+  // Row numbers are record numbers (what a spreadsheet shows); a quoted cell with line
+  // breaks makes them differ from the file's lines, so messages then name both.
+  let line = 1;
+  const lines: number[] = [];
+  const rows: SheetRow[] = parsed.data.map((cells, i) => {
+    lines.push(line);
+    line += cells.reduce((n, c) => n + (String(c).match(/\n/g)?.length ?? 0), 0) + 1;
+    return { row: i + 1, cells: cells.map((c) => String(c)) };
+  });
+  const shifted = lines.some((l, i) => l !== i + 1);
+  if (shifted) {
+    // Rewritten after reading: `row N` → `row N (line M)`.
+    const before = log.problems.length;
+    const item: RawItem = {};
+    const tasks = readTaskTable(rows, log, item);
+    for (const p of log.problems.slice(before)) {
+      if (p.row !== undefined && lines[p.row - 1] !== p.row)
+        p.reason = p.reason.replace(
+          new RegExp(`^row ${p.row}\\b`),
+          `row ${p.row} (line ${lines[p.row - 1]} of the file)`,
+        );
+    }
+    return finish(fileName, item, tasks, log);
+  }
   const item: RawItem = {};
   const tasks = readTaskTable(rows, log, item);
   return finish(fileName, item, tasks, log);

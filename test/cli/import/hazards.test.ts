@@ -353,6 +353,8 @@ describe('plain text', () => {
     const r = await importFixture('gbk-notice.txt');
     expect(errors(r)).toEqual([]);
     expect(r.problems).toEqual([
+      // No publication date in a saved text: the 成文日期 stands in, for the admin to confirm.
+      expect.objectContaining({ field: 'publishDate', level: 'warning' }),
       expect.objectContaining({ reason: 'not UTF-8: decoded as GB18030', level: 'warning' }),
     ]);
     const item = only(r);
@@ -360,6 +362,7 @@ describe('plain text', () => {
       title: { 'zh-Hans': '演示区政务公开工作安排' },
       issuer: ['演示区人民政府办公室'],
       writtenDate: '2024-02-02',
+      publishDate: '2024-02-02',
       recipients: ['各街道办事处'],
     });
     expect(item.sourceText).toBeUndefined();
