@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { CSP as APP_CSP } from './src/pwa/csp.ts';
 import { bigintLiterals } from './src/build/bigint-literals.ts';
+import { preloadApp } from './src/build/preload-app.ts';
 import { calendarFromDayTable, isIsoDate } from './src/content/calendar.ts';
 import { shiftDemoItems } from './src/content/demo-dates.ts';
 
@@ -128,7 +129,12 @@ function serviceWorker(): Plugin[] {
 
 export default defineConfig({
   base: './',
-  plugins: [bigintLiterals(['@cfworker/json-schema']), demoContent(), ...serviceWorker()],
+  plugins: [
+    bigintLiterals(['@cfworker/json-schema']),
+    preloadApp(),
+    demoContent(),
+    ...serviceWorker(),
+  ],
   build: {
     target: ['chrome66'],
     // The polyfill injects an inline script, which the CSP forbids.

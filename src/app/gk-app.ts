@@ -185,6 +185,8 @@ export class GkApp extends LitElement {
     this,
     (index) => {
       this._index = index;
+      this._searchFn = (query) => index.search(query);
+      this._candidatesFn = (prefix) => index.candidates(prefix);
     },
     // Without an index the kiosk still browses and rotates; search says it found nothing.
     (err: unknown) => console.error('[gongkai] search index failed:', err),
@@ -358,10 +360,13 @@ export class GkApp extends LitElement {
     return Math.max(this._status.clockSkewMs, this._time.skewMs());
   }
 
-  private readonly _searchFn = (query: string): SearchHit[] => this._index?.search(query) ?? [];
-
-  private readonly _candidatesFn = (prefix: string): string[] =>
-    this._index?.candidates(prefix) ?? [];
+  /**
+   * Search and candidates over the current index. New functions with each index: a visitor
+   * who typed before the index was ready sees results and candidates as soon as it is,
+   * without another keystroke (the views re-render when these change).
+   */
+  private _searchFn = (_query: string): SearchHit[] => [];
+  private _candidatesFn = (_prefix: string): string[] => [];
 
   /** A 公示 (or any item) is "in its window" when the schedule would rotate it now. */
   private readonly _noticeActive = (n: Notice): boolean =>

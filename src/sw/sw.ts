@@ -21,7 +21,9 @@
 import 'core-js/actual/promise/all-settled';
 import { PrecacheController, PrecacheRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, Router } from 'workbox-routing';
+import type { WorkboxPlugin } from 'workbox-core';
 import { CSP, INSTALL_FAILED, SKIP_WAITING } from '../pwa/csp.ts';
+import { parseEngine } from '../compat/engine.ts';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: (PrecacheEntry | string)[];
@@ -33,7 +35,28 @@ const WAIT_LIMIT_MS = 60_000;
 const manifest: PrecacheEntry[] = self.__WB_MANIFEST.map((e) =>
   typeof e === 'string' ? { url: e, revision: null } : e,
 );
-const precache = new PrecacheController();
+/**
+ * On Chromium before 88 a precached module script that the page has run is
+ * later missing from Cache Storage (seen on 83: the entries of the scripts the
+ * page ran were gone about 90 s after start, and the next offline start had no
+ * app). Those engines write V8's code cache back into the Cache Storage entry
+ * of a script served straight from it; serving a copy of the response keeps
+ * the entry out of that path. Current engines get the cached response itself
+ * (and its code cache).
+ */
+const engine = parseEngine(self.navigator.userAgent);
+const copyScripts = engine.name === 'Chromium' && engine.major !== null && engine.major < 88;
+const scriptCopies: WorkboxPlugin = {
+  cachedResponseWillBeUsed: async ({ cachedResponse, request }) => {
+    if (!cachedResponse || !new URL(request.url).pathname.endsWith('.js')) return cachedResponse;
+    return new Response(await cachedResponse.blob(), {
+      status: cachedResponse.status,
+      statusText: cachedResponse.statusText,
+      headers: cachedResponse.headers,
+    });
+  },
+};
+const precache = new PrecacheController({ plugins: copyScripts ? [scriptCopies] : [] });
 precache.addToCacheList(manifest);
 
 const router = new Router();

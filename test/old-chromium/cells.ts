@@ -167,7 +167,9 @@ async function touchRole(cell: Cell): Promise<void> {
       await page.click(`gk-keyboard >> button[data-key="${k}"]`);
     }
     const word = 'gk-candidate-bar >> button[data-word="政务公开"]';
-    if (!(await present(page, word, 10_000))) {
+    // The index is built after the content shows; on a loaded machine over plain http
+    // (pure-JS hashing of the index files) that can take a while: a wait, not a budget.
+    if (!(await present(page, word, 30_000))) {
       const typed = await page.evaluate<string>(
         `(gkDeep('gk-kiosk >> input[type="search"]')[0] || {}).value || ''`,
       );
