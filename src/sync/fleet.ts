@@ -13,6 +13,10 @@ export interface FleetReport {
   userAgent: string;
   /** The engine parsed from {@link userAgent}, e.g. `{ name: 'Chromium', major: 83 }`. */
   engine: EngineInfo;
+  /** Seconds since this page (the kiosk app) started: a restart shows as a drop. */
+  uptimeSeconds: number;
+  /** False on a plain-http intranet origin (no service worker, no offline start). */
+  secureContext: boolean;
   /** Proof-of-display log, anonymous counts: filled in by whoever owns them. */
   extras: Record<string, unknown>;
 }
@@ -32,6 +36,8 @@ export async function postFleetReport(
     fetchImpl?: typeof fetch;
     /** The browser's user agent; default `navigator.userAgent`. */
     userAgent?: string;
+    /** Milliseconds since the page started; default `performance.now()`. */
+    uptimeMs?: number;
   },
 ): Promise<{ ok: boolean; error?: string }> {
   const userAgent =
@@ -44,6 +50,8 @@ export async function postFleetReport(
     status,
     userAgent,
     engine: parseUserAgent(userAgent),
+    uptimeSeconds: Math.round((options.uptimeMs ?? performance.now()) / 1000),
+    secureContext: typeof isSecureContext === 'boolean' ? isSecureContext : true,
     extras,
   };
   const controller = new AbortController();

@@ -107,12 +107,13 @@ describe('gongkai search', () => {
     expect(JSON.parse(io.out.join('\n'))).toMatchObject([{ id: 'x', valid: true }]);
   });
 
-  it('exits 2 on usage errors and 1 on bad input naming the file and field', async () => {
+  it('exits 2 on usage errors, 3 on a missing path and 1 on bad input naming the file and field', async () => {
     const io = capture();
     expect(await searchCommand([demoDir])).toBe(2);
     expect(await searchCommand([demoDir, 'x', '--limit', 'many'])).toBe(2);
     expect(await searchCommand([demoDir, 'x', '--fast'])).toBe(2);
-    expect(await searchCommand(['/nonexistent/bundle', 'x'])).toBe(1);
+    // docs/cli.md: a path that cannot be read is exit 3.
+    expect(await searchCommand(['/nonexistent/bundle', 'x'])).toBe(3);
     const dir = mkdtempSync(join(tmpdir(), 'gk-search-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ kind: 'notice', id: 'bad', title: {} }));
     expect(await searchCommand([dir, 'x'])).toBe(1);

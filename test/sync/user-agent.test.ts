@@ -87,6 +87,7 @@ describe('fleet report', () => {
         timeoutMs: 1000,
         fetchImpl,
         userAgent: ua,
+        uptimeMs: 93_600_400,
       },
     );
     expect(result).toEqual({ ok: true });
@@ -94,5 +95,8 @@ describe('fleet report', () => {
     expect(bodies[0].userAgent).toBe(ua);
     expect(bodies[0].engine).toEqual({ name: 'Chromium', major: 66, shell: 'Android WebView' });
     expect(bodies[0].kioskId).toBe('default');
+    // Uptime in whole seconds, for the receiver's gongkai_kiosk_uptime_seconds.
+    expect(bodies[0].uptimeSeconds).toBe(93_600);
+    expect(bodies[0].secureContext).toBe(true);
   });
 });
