@@ -14,10 +14,6 @@ import { join } from 'node:path';
 import { API, GUARDED, OWN_POLYFILLS, SYNTAX, polyfilledNames } from './compat-rules.mjs';
 
 const dist = process.argv[2] ?? 'dist';
-if (!existsSync(join(dist, 'index.html'))) {
-  console.error(`check-compat: ${dist}/index.html not found: run npm run build first`);
-  process.exit(2);
-}
 const TIER = { display: 66, supported: 83 };
 const polyfilled = polyfilledNames(readFileSync('src/compat/missing.ts', 'utf8'));
 
@@ -149,6 +145,10 @@ export function scan(src, sourceType = 'module') {
 }
 
 function main() {
+  if (!existsSync(join(dist, 'index.html'))) {
+    console.error(`check-compat: ${dist}/index.html not found: run npm run build first`);
+    process.exit(2);
+  }
   const assets = join(dist, 'assets');
   const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
